@@ -1,0 +1,2 @@
+// Package cpu is being written; see docs/ARCHITECTURE.md.
+package cpu

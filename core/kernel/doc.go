@@ -1,0 +1,2 @@
+// Package kernel is being written; see docs/ARCHITECTURE.md.
+package kernel

@@ -1,0 +1,2 @@
+// Package loader is being written; see docs/ARCHITECTURE.md.
+package loader

@@ -1,0 +1,2 @@
+// Package mm is being written; see docs/ARCHITECTURE.md.
+package mm
