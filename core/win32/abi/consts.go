@@ -1,0 +1,211 @@
+package abi
+
+// Memory API constants (VirtualAlloc and friends).
+const (
+	MEM_COMMIT      = 0x00001000
+	MEM_RESERVE     = 0x00002000
+	MEM_DECOMMIT    = 0x00004000
+	MEM_RELEASE     = 0x00008000
+	MEM_FREE        = 0x00010000
+	MEM_PRIVATE     = 0x00020000
+	MEM_MAPPED      = 0x00040000
+	MEM_RESET       = 0x00080000
+	MEM_TOP_DOWN    = 0x00100000
+	MEM_WRITE_WATCH = 0x00200000
+	MEM_RESET_UNDO  = 0x01000000
+	MEM_IMAGE       = 0x01000000 // as a Type in MEMORY_BASIC_INFORMATION
+	MEM_LARGE_PAGES = 0x20000000
+
+	PAGE_NOACCESS          = 0x001
+	PAGE_READONLY          = 0x002
+	PAGE_READWRITE         = 0x004
+	PAGE_WRITECOPY         = 0x008
+	PAGE_EXECUTE           = 0x010
+	PAGE_EXECUTE_READ      = 0x020
+	PAGE_EXECUTE_READWRITE = 0x040
+	PAGE_EXECUTE_WRITECOPY = 0x080
+	PAGE_GUARD             = 0x100
+	PAGE_NOCACHE           = 0x200
+	PAGE_WRITECOMBINE      = 0x400
+
+	// PageSize and AllocationGranularity are what GetSystemInfo reports.
+	PageSize              = 0x1000
+	AllocationGranularity = 0x10000
+	MinUserAddress        = 0x00010000
+	MaxUserAddress        = 0x7FFEFFFF
+)
+
+// Pseudo-handles and special handle values.
+const (
+	CurrentProcess     = 0xFFFFFFFF // (HANDLE)-1, GetCurrentProcess()
+	CurrentThread      = 0xFFFFFFFE // (HANDLE)-2, GetCurrentThread()
+	InvalidHandleValue = 0xFFFFFFFF // INVALID_HANDLE_VALUE, the same bits as CurrentProcess
+	STD_INPUT_HANDLE   = 0xFFFFFFF6 // (DWORD)-10
+	STD_OUTPUT_HANDLE  = 0xFFFFFFF5 // (DWORD)-11
+	STD_ERROR_HANDLE   = 0xFFFFFFF4 // (DWORD)-12
+)
+
+// Process and thread constants.
+const (
+	STILL_ACTIVE = 259 // GetExitCodeProcess/Thread while running (STATUS_PENDING)
+	INFINITE     = 0xFFFFFFFF
+
+	DEBUG_PROCESS                     = 0x00000001
+	DEBUG_ONLY_THIS_PROCESS           = 0x00000002
+	CREATE_SUSPENDED                  = 0x00000004
+	DETACHED_PROCESS                  = 0x00000008
+	CREATE_NEW_CONSOLE                = 0x00000010
+	CREATE_NEW_PROCESS_GROUP          = 0x00000200
+	CREATE_UNICODE_ENVIRONMENT        = 0x00000400
+	CREATE_NO_WINDOW                  = 0x08000000
+	STACK_SIZE_PARAM_IS_A_RESERVATION = 0x00010000
+
+	WAIT_OBJECT_0  = 0x00000000
+	WAIT_ABANDONED = 0x00000080
+	WAIT_TIMEOUT   = 0x00000102
+	WAIT_FAILED    = 0xFFFFFFFF
+
+	DLL_PROCESS_DETACH = 0
+	DLL_PROCESS_ATTACH = 1
+	DLL_THREAD_ATTACH  = 2
+	DLL_THREAD_DETACH  = 3
+
+	PROCESS_ALL_ACCESS = 0x001FFFFF
+	THREAD_ALL_ACCESS  = 0x001FFFFF
+	SYNCHRONIZE        = 0x00100000
+
+	DUPLICATE_CLOSE_SOURCE = 0x1
+	DUPLICATE_SAME_ACCESS  = 0x2
+
+	HANDLE_FLAG_INHERIT            = 0x1
+	HANDLE_FLAG_PROTECT_FROM_CLOSE = 0x2
+)
+
+// Heap constants.
+const (
+	HEAP_NO_SERIALIZE          = 0x00000001
+	HEAP_GROWABLE              = 0x00000002
+	HEAP_GENERATE_EXCEPTIONS   = 0x00000004
+	HEAP_ZERO_MEMORY           = 0x00000008
+	HEAP_REALLOC_IN_PLACE_ONLY = 0x00000010
+	HEAP_CREATE_ENABLE_EXECUTE = 0x00040000
+)
+
+// File API constants.
+const (
+	GENERIC_READ    = 0x80000000
+	GENERIC_WRITE   = 0x40000000
+	GENERIC_EXECUTE = 0x20000000
+	GENERIC_ALL     = 0x10000000
+
+	FILE_SHARE_READ   = 0x1
+	FILE_SHARE_WRITE  = 0x2
+	FILE_SHARE_DELETE = 0x4
+
+	CREATE_NEW        = 1
+	CREATE_ALWAYS     = 2
+	OPEN_EXISTING     = 3
+	OPEN_ALWAYS       = 4
+	TRUNCATE_EXISTING = 5
+
+	FILE_BEGIN   = 0
+	FILE_CURRENT = 1
+	FILE_END     = 2
+
+	INVALID_FILE_SIZE        = 0xFFFFFFFF
+	INVALID_SET_FILE_POINTER = 0xFFFFFFFF
+	INVALID_FILE_ATTRIBUTES  = 0xFFFFFFFF
+
+	FILE_ATTRIBUTE_READONLY  = 0x0001
+	FILE_ATTRIBUTE_HIDDEN    = 0x0002
+	FILE_ATTRIBUTE_SYSTEM    = 0x0004
+	FILE_ATTRIBUTE_DIRECTORY = 0x0010
+	FILE_ATTRIBUTE_ARCHIVE   = 0x0020
+	FILE_ATTRIBUTE_NORMAL    = 0x0080
+
+	FILE_TYPE_UNKNOWN = 0
+	FILE_TYPE_DISK    = 1
+	FILE_TYPE_CHAR    = 2
+	FILE_TYPE_PIPE    = 3
+
+	FILE_FLAG_DELETE_ON_CLOSE = 0x04000000
+
+	MOVEFILE_REPLACE_EXISTING = 0x1
+	MOVEFILE_COPY_ALLOWED     = 0x2
+
+	MAX_PATH = 260
+
+	// WIN32_FIND_DATAA is 320 bytes, WIN32_FIND_DATAW 592: attributes, three FILETIMEs, size high/low,
+	// two reserved DWORDs, cFileName[MAX_PATH], cAlternateFileName[14].
+	FD_dwFileAttributes   = 0x00
+	FD_ftCreationTime     = 0x04
+	FD_ftLastAccessTime   = 0x0C
+	FD_ftLastWriteTime    = 0x14
+	FD_nFileSizeHigh      = 0x1C
+	FD_nFileSizeLow       = 0x20
+	FD_dwReserved0        = 0x24
+	FD_dwReserved1        = 0x28
+	FD_cFileName          = 0x2C
+	FD_SizeA              = 0x140
+	FD_SizeW              = 0x250
+	FD_cAlternateFileName = 0x2C + MAX_PATH // in characters from FD_cFileName
+)
+
+// Console constants.
+const (
+	ENABLE_PROCESSED_INPUT             = 0x0001
+	ENABLE_LINE_INPUT                  = 0x0002
+	ENABLE_ECHO_INPUT                  = 0x0004
+	ENABLE_PROCESSED_OUTPUT            = 0x0001
+	ENABLE_WRAP_AT_EOL_OUTPUT          = 0x0002
+	ENABLE_VIRTUAL_TERMINAL_PROCESSING = 0x0004
+)
+
+// Code pages.
+const (
+	CP_ACP        = 0
+	CP_OEMCP      = 1
+	CP_MACCP      = 2
+	CP_THREAD_ACP = 3
+	CP_SYMBOL     = 42
+	CP_UTF7       = 65000
+	CP_UTF8       = 65001
+	CP_1252       = 1252
+	CP_437        = 437
+
+	MB_ERR_INVALID_CHARS = 0x8
+	WC_NO_BEST_FIT_CHARS = 0x400
+)
+
+// Processor features (IsProcessorFeaturePresent, KUSER_SHARED_DATA.ProcessorFeatures).
+const (
+	PF_FLOATING_POINT_PRECISION_ERRATA = 0
+	PF_FLOATING_POINT_EMULATED         = 1
+	PF_COMPARE_EXCHANGE_DOUBLE         = 2
+	PF_MMX_INSTRUCTIONS_AVAILABLE      = 3
+	PF_XMMI_INSTRUCTIONS_AVAILABLE     = 6
+	PF_3DNOW_INSTRUCTIONS_AVAILABLE    = 7
+	PF_RDTSC_INSTRUCTION_AVAILABLE     = 8
+	PF_PAE_ENABLED                     = 9
+	PF_XMMI64_INSTRUCTIONS_AVAILABLE   = 10
+	PF_SSE_DAZ_MODE_AVAILABLE          = 11
+	PF_NX_ENABLED                      = 12
+	PF_SSE3_INSTRUCTIONS_AVAILABLE     = 13
+	PF_FASTFAIL_AVAILABLE              = 23
+)
+
+// OS version peek32 reports: Windows 7 SP1 (6.1.7601), the most widely targeted 32-bit Windows.
+const (
+	OSMajorVersion     = 6
+	OSMinorVersion     = 1
+	OSBuildNumber      = 7601
+	OSPlatformId       = 2 // VER_PLATFORM_WIN32_NT
+	OSCSDVersion       = 0x0100
+	NumberOfProcessors = 1
+)
+
+// Image subsystems.
+const (
+	IMAGE_SUBSYSTEM_WINDOWS_GUI = 2
+	IMAGE_SUBSYSTEM_WINDOWS_CUI = 3
+)
