@@ -1,0 +1,446 @@
+package mm
+
+import (
+	"encoding/binary"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+var le = binary.LittleEndian
+
+// LastFault returns the fault of the last failed hot accessor (Read*, Write*, Fetch) on s.
+func (s *Space) LastFault() Fault { return s.fault }
+
+// permits reports whether prot allows an access of kind.
+func (s *Space) permits(prot Prot, kind Access) bool {
+	switch kind {
+	case AccessRead:
+		return prot&ProtRead != 0
+	case AccessWrite:
+		return prot&(ProtWrite|ProtCopy) != 0
+	case AccessExec:
+		if s.noDEP {
+			return prot&(ProtExec|ProtRead) != 0
+		}
+		return prot&ProtExec != 0
+	}
+	return false
+}
+
+// check validates an access to the page holding a and returns its pte and owning Space, or nil with
+// s.fault set. With consume, a guard page loses its guard bit as it faults; without, check only probes.
+func (s *Space) check(a uint32, acc Access, consume bool) (*pte, *Space) {
+	o := s
+	if a >= KernelBase && !s.isKernel {
+		if acc&AccessKernel == 0 {
+			s.fault = Fault{a, acc.Kind(), FaultKernel}
+			return nil, nil
+		}
+		o = s.m.kernel
+	}
+	p := o.lookup(a)
+	if p == nil || !p.committed {
+		reason := FaultFree
+		if o.ownsAddr(a) && o.regionAt(a) != nil {
+			reason = FaultReserved
+		}
+		s.fault = Fault{a, acc.Kind(), reason}
+		return nil, nil
+	}
+	if acc&AccessForce == 0 {
+		if p.prot&ProtGuard != 0 {
+			if consume {
+				p.prot &^= ProtGuard
+			}
+			s.fault = Fault{a, acc.Kind(), FaultGuard}
+			return nil, nil
+		}
+		if !s.permits(p.prot, acc.Kind()) {
+			s.fault = Fault{a, acc.Kind(), FaultProtection}
+			return nil, nil
+		}
+	}
+	return p, o
+}
+
+// fillR caches a readable page in the read TLB of s (which must own it).
+func (s *Space) fillR(a uint32, p *pte) {
+	if p.prot&(ProtRead|ProtGuard) == ProtRead {
+		s.rtlb[(a>>pageShift)&tlbMask] = tlbEntry{a >> pageShift, p.data()}
+	}
+}
+
+// fillW caches a page in the write TLB of s if a write to it needs no slow-path action: writable
+// without write-copy, not guard, not code, and holding a frame referenced only by this page.
+func (s *Space) fillW(a uint32, p *pte) {
+	if p.prot&(ProtWrite|ProtCopy|ProtGuard) == ProtWrite && !p.code && p.f != nil && p.f.refs == 1 {
+		s.wtlb[(a>>pageShift)&tlbMask] = tlbEntry{a >> pageShift, p.f.data}
+	}
+}
+
+// prepareWrite makes the page at a (owned by s) ready for a write and returns its bytes: it gives a
+// demand-zero page a frame, breaks copy-on-write sharing (copying unless the frame has no other
+// reference left), turns write-copy into write, and bumps the generation of a code page.
+func (s *Space) prepareWrite(a uint32, p *pte) *[PageSize]byte {
+	switch {
+	case p.f == nil:
+		p.f = &frame{data: new([PageSize]byte), refs: 1}
+		s.invalidatePage(a)
+	case p.f.refs > 1:
+		nf := &frame{data: new([PageSize]byte), refs: 1}
+		*nf.data = *p.f.data
+		p.f.refs--
+		p.f = nf
+		s.cowCopies++
+		s.invalidatePage(a)
+	case p.prot&ProtCopy != 0:
+		s.cowTakeovers++
+	}
+	if p.prot&ProtCopy != 0 {
+		p.prot = p.prot&^ProtCopy | ProtWrite
+	}
+	if p.code {
+		p.gen++
+	}
+	return p.f.data
+}
+
+// Hot accessors. Each is a TLB probe that the compiler inlines, with an out-of-line slow path that
+// walks the page table, checks protection, handles page crossing and refills the TLB.
+
+// Read8 reads a byte in user mode (kernel mode for the kernel Space). ok=false means a fault; see LastFault.
+func (s *Space) Read8(a uint32) (uint8, bool) {
+	e := &s.rtlb[(a>>pageShift)&tlbMask]
+	if e.tag == a>>pageShift {
+		return e.page[a&pageMask], true
+	}
+	return s.read8Slow(a)
+}
+
+// Read16 reads a little-endian uint16; unaligned and page-crossing accesses are fine.
+func (s *Space) Read16(a uint32) (uint16, bool) {
+	e := &s.rtlb[(a>>pageShift)&tlbMask]
+	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-2 {
+		return le.Uint16(e.page[o:]), true
+	}
+	return s.read16Slow(a)
+}
+
+// Read32 reads a little-endian uint32; unaligned and page-crossing accesses are fine.
+func (s *Space) Read32(a uint32) (uint32, bool) {
+	e := &s.rtlb[(a>>pageShift)&tlbMask]
+	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-4 {
+		return le.Uint32(e.page[o:]), true
+	}
+	return s.read32Slow(a)
+}
+
+// Read64 reads a little-endian uint64; unaligned and page-crossing accesses are fine.
+func (s *Space) Read64(a uint32) (uint64, bool) {
+	e := &s.rtlb[(a>>pageShift)&tlbMask]
+	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-8 {
+		return le.Uint64(e.page[o:]), true
+	}
+	return s.read64Slow(a)
+}
+
+// Write8 writes a byte. ok=false means a fault (nothing written); see LastFault.
+func (s *Space) Write8(a uint32, v uint8) bool {
+	e := &s.wtlb[(a>>pageShift)&tlbMask]
+	if e.tag == a>>pageShift {
+		e.page[a&pageMask] = v
+		return true
+	}
+	return s.write8Slow(a, v)
+}
+
+// Write16 writes a little-endian uint16. A page-crossing write that faults on either page writes nothing.
+func (s *Space) Write16(a uint32, v uint16) bool {
+	e := &s.wtlb[(a>>pageShift)&tlbMask]
+	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-2 {
+		le.PutUint16(e.page[o:], v)
+		return true
+	}
+	return s.write16Slow(a, v)
+}
+
+// Write32 writes a little-endian uint32. A page-crossing write that faults on either page writes nothing.
+func (s *Space) Write32(a uint32, v uint32) bool {
+	e := &s.wtlb[(a>>pageShift)&tlbMask]
+	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-4 {
+		le.PutUint32(e.page[o:], v)
+		return true
+	}
+	return s.write32Slow(a, v)
+}
+
+// Write64 writes a little-endian uint64. A page-crossing write that faults on either page writes nothing.
+func (s *Space) Write64(a uint32, v uint64) bool {
+	e := &s.wtlb[(a>>pageShift)&tlbMask]
+	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-8 {
+		le.PutUint64(e.page[o:], v)
+		return true
+	}
+	return s.write64Slow(a, v)
+}
+
+func (s *Space) mode() Access {
+	if s.isKernel {
+		return AccessKernel
+	}
+	return 0
+}
+
+//go:noinline
+func (s *Space) read8Slow(a uint32) (uint8, bool) {
+	var b [1]byte
+	if !s.read(a, b[:], AccessRead|s.mode()) {
+		return 0, false
+	}
+	return b[0], true
+}
+
+//go:noinline
+func (s *Space) read16Slow(a uint32) (uint16, bool) {
+	var b [2]byte
+	if !s.read(a, b[:], AccessRead|s.mode()) {
+		return 0, false
+	}
+	return le.Uint16(b[:]), true
+}
+
+//go:noinline
+func (s *Space) read32Slow(a uint32) (uint32, bool) {
+	var b [4]byte
+	if !s.read(a, b[:], AccessRead|s.mode()) {
+		return 0, false
+	}
+	return le.Uint32(b[:]), true
+}
+
+//go:noinline
+func (s *Space) read64Slow(a uint32) (uint64, bool) {
+	var b [8]byte
+	if !s.read(a, b[:], AccessRead|s.mode()) {
+		return 0, false
+	}
+	return le.Uint64(b[:]), true
+}
+
+//go:noinline
+func (s *Space) write8Slow(a uint32, v uint8) bool {
+	b := [1]byte{v}
+	return s.write(a, b[:], AccessWrite|s.mode())
+}
+
+//go:noinline
+func (s *Space) write16Slow(a uint32, v uint16) bool {
+	var b [2]byte
+	le.PutUint16(b[:], v)
+	return s.write(a, b[:], AccessWrite|s.mode())
+}
+
+//go:noinline
+func (s *Space) write32Slow(a uint32, v uint32) bool {
+	var b [4]byte
+	le.PutUint32(b[:], v)
+	return s.write(a, b[:], AccessWrite|s.mode())
+}
+
+//go:noinline
+func (s *Space) write64Slow(a uint32, v uint64) bool {
+	var b [8]byte
+	le.PutUint64(b[:], v)
+	return s.write(a, b[:], AccessWrite|s.mode())
+}
+
+// read copies guest memory at a into buf page by page, stopping at the first fault (s.fault set; buf
+// partly filled). Pages are touched in order, so a guard page is consumed only if reached.
+func (s *Space) read(a uint32, buf []byte, acc Access) bool {
+	for len(buf) > 0 {
+		p, o := s.check(a, acc, true)
+		if p == nil {
+			return false
+		}
+		if o == s {
+			s.fillR(a, p)
+		}
+		off := a & pageMask
+		n := copy(buf, p.data()[off:])
+		buf = buf[n:]
+		a += uint32(n)
+	}
+	return true
+}
+
+// write copies buf into guest memory at a: all pages are checked first, so a write that faults writes
+// nothing (a guard page consumed by the check is the only side effect).
+func (s *Space) write(a uint32, buf []byte, acc Access) bool {
+	n := uint64(len(buf))
+	if n == 0 {
+		return true
+	}
+	first := a &^ pageMask
+	last := uint32(uint64(a)+n-1) &^ pageMask // may wrap past 4 GiB, as the CPU's addressing does
+	for pa := first; ; pa += PageSize {
+		ca := pa
+		if pa == first {
+			ca = a
+		}
+		if p, _ := s.check(ca, acc, true); p == nil {
+			return false
+		}
+		if pa == last {
+			break
+		}
+	}
+	for len(buf) > 0 {
+		p, o := s.check(a, acc, false) // cannot fail: checked above
+		if p == nil {
+			return false
+		}
+		page := o.prepareWrite(a, p)
+		if o == s {
+			s.fillW(a, p)
+			s.fillR(a, p)
+		}
+		m := copy(page[a&pageMask:], buf)
+		buf = buf[m:]
+		a += uint32(m)
+	}
+	return true
+}
+
+// Fetch reads instruction bytes at a with execute access, for the decoder: it fills buf as far as the
+// bytes are executable and returns how many it read; ok is n == len(buf). On a short read LastFault
+// tells why the byte at a+n is not available. Only the page holding a is accessed for real (a guard
+// page there is consumed); later pages are probed without side effects, so a decoder that needs bytes
+// beyond a page boundary calls Fetch again from the boundary to raise the fault.
+func (s *Space) Fetch(a uint32, buf []byte) (n int, ok bool) {
+	consume := true
+	for n < len(buf) {
+		p, _ := s.check(a, AccessExec|s.mode(), consume)
+		if p == nil {
+			return n, false
+		}
+		consume = false
+		m := copy(buf[n:], p.data()[a&pageMask:])
+		n += m
+		a += uint32(m)
+	}
+	return n, true
+}
+
+func bulkAccess(acc Access, kind Access) Access {
+	return kind | acc&(AccessKernel|AccessForce)
+}
+
+// ReadBytes copies len(buf) bytes at a into buf. acc supplies the options (AccessKernel, AccessForce)
+// and may say AccessExec; otherwise the access is a read. The error is a Fault at the first
+// inaccessible byte (buf is then partly filled).
+func (s *Space) ReadBytes(a uint32, buf []byte, acc Access) error {
+	kind := AccessRead
+	if acc.Kind() == AccessExec {
+		kind = AccessExec
+	}
+	if !s.read(a, buf, bulkAccess(acc, kind)|s.mode()) {
+		return s.fault
+	}
+	return nil
+}
+
+// WriteBytes copies buf into guest memory at a, all or nothing. acc supplies the options
+// (AccessKernel, AccessForce); the access is a write. The error is a Fault at the first inaccessible
+// byte, and then nothing was written.
+func (s *Space) WriteBytes(a uint32, buf []byte, acc Access) error {
+	if !s.write(a, buf, bulkAccess(acc, AccessWrite)|s.mode()) {
+		return s.fault
+	}
+	return nil
+}
+
+// ReadCString reads a NUL-terminated byte string at a in user mode (kernel mode for the kernel Space),
+// looking at no more than max bytes. Without a terminator within max bytes it returns the max bytes
+// read and an *Error of kind ErrTooLong. A fault returns the bytes before it and the Fault.
+func (s *Space) ReadCString(a uint32, max int) (string, error) {
+	var out []byte
+	for max > 0 {
+		p, _ := s.check(a, AccessRead|s.mode(), true)
+		if p == nil {
+			return string(out), s.fault
+		}
+		chunk := p.data()[a&pageMask:]
+		if len(chunk) > max {
+			chunk = chunk[:max]
+		}
+		for i, c := range chunk {
+			if c == 0 {
+				return string(append(out, chunk[:i]...)), nil
+			}
+		}
+		out = append(out, chunk...)
+		max -= len(chunk)
+		a += uint32(len(chunk))
+	}
+	return string(out), &Error{"read-string", a, 0, ErrTooLong}
+}
+
+// ReadUTF16 reads a NUL-terminated little-endian UTF-16 string at a (no alignment needed), looking at
+// no more than maxChars code units, and returns it as UTF-8 (unpaired surrogates become U+FFFD).
+// Without a terminator within maxChars units it returns what it read and an *Error of kind
+// ErrTooLong; a fault returns what was read before it and the Fault.
+func (s *Space) ReadUTF16(a uint32, maxChars int) (string, error) {
+	var units []uint16
+	var err error
+	for i := 0; ; i++ {
+		if i >= maxChars {
+			err = &Error{"read-utf16", a, 0, ErrTooLong}
+			break
+		}
+		var b [2]byte
+		if !s.read(a, b[:], AccessRead|s.mode()) {
+			err = s.fault
+			break
+		}
+		u := le.Uint16(b[:])
+		if u == 0 {
+			break
+		}
+		units = append(units, u)
+		a += 2
+	}
+	runes := utf16.Decode(units)
+	out := make([]byte, 0, len(runes))
+	for _, r := range runes {
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out), err
+}
+
+// PageGen returns the generation of the page holding a. It changes whenever the page's protection
+// changes, it is committed, decommitted or released, and on every write to it after MarkCode (writes
+// through the write TLB are impossible on marked pages). A page that never had an entry has generation 0.
+func (s *Space) PageGen(a uint32) uint32 {
+	o := s.owner(a)
+	if s.isKernel {
+		o = s
+	}
+	if p := o.lookup(a); p != nil {
+		return p.gen
+	}
+	return 0
+}
+
+// MarkCode records that the page holding a has cached translations: from now on every write to it
+// goes through the slow path and bumps its generation. The mark lasts until the page is decommitted
+// or released. Marking an uncommitted page does nothing.
+func (s *Space) MarkCode(a uint32) {
+	o := s.owner(a)
+	if s.isKernel {
+		o = s
+	}
+	if p := o.lookup(a); p != nil && p.committed && !p.code {
+		p.code = true
+		o.invalidateWPage(a)
+	}
+}
