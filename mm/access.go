@@ -110,7 +110,7 @@ func (s *Space) prepareWrite(a uint32, p *pte) *[PageSize]byte {
 
 // Read8 reads a byte in user mode (kernel mode for the kernel Space). ok=false means a fault; see LastFault.
 func (s *Space) Read8(a uint32) (uint8, bool) {
-	e := &s.rtlb[(a>>pageShift)&tlbMask]
+	e := &s.rtlb[uint8(a>>pageShift)]
 	if e.tag == a>>pageShift {
 		return e.page[a&pageMask], true
 	}
@@ -119,34 +119,34 @@ func (s *Space) Read8(a uint32) (uint8, bool) {
 
 // Read16 reads a little-endian uint16; unaligned and page-crossing accesses are fine.
 func (s *Space) Read16(a uint32) (uint16, bool) {
-	e := &s.rtlb[(a>>pageShift)&tlbMask]
-	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-2 {
-		return le.Uint16(e.page[o:]), true
+	e := &s.rtlb[uint8(a>>pageShift)]
+	if e.tag == (a+1)>>pageShift { // false if the access crosses the page
+		return le.Uint16(e.page[a&pageMask:]), true
 	}
 	return s.read16Slow(a)
 }
 
 // Read32 reads a little-endian uint32; unaligned and page-crossing accesses are fine.
 func (s *Space) Read32(a uint32) (uint32, bool) {
-	e := &s.rtlb[(a>>pageShift)&tlbMask]
-	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-4 {
-		return le.Uint32(e.page[o:]), true
+	e := &s.rtlb[uint8(a>>pageShift)]
+	if e.tag == (a+3)>>pageShift { // false if the access crosses the page
+		return le.Uint32(e.page[a&pageMask:]), true
 	}
 	return s.read32Slow(a)
 }
 
 // Read64 reads a little-endian uint64; unaligned and page-crossing accesses are fine.
 func (s *Space) Read64(a uint32) (uint64, bool) {
-	e := &s.rtlb[(a>>pageShift)&tlbMask]
-	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-8 {
-		return le.Uint64(e.page[o:]), true
+	e := &s.rtlb[uint8(a>>pageShift)]
+	if e.tag == (a+7)>>pageShift { // false if the access crosses the page
+		return le.Uint64(e.page[a&pageMask:]), true
 	}
 	return s.read64Slow(a)
 }
 
 // Write8 writes a byte. ok=false means a fault (nothing written); see LastFault.
 func (s *Space) Write8(a uint32, v uint8) bool {
-	e := &s.wtlb[(a>>pageShift)&tlbMask]
+	e := &s.wtlb[uint8(a>>pageShift)]
 	if e.tag == a>>pageShift {
 		e.page[a&pageMask] = v
 		return true
@@ -156,9 +156,9 @@ func (s *Space) Write8(a uint32, v uint8) bool {
 
 // Write16 writes a little-endian uint16. A page-crossing write that faults on either page writes nothing.
 func (s *Space) Write16(a uint32, v uint16) bool {
-	e := &s.wtlb[(a>>pageShift)&tlbMask]
-	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-2 {
-		le.PutUint16(e.page[o:], v)
+	e := &s.wtlb[uint8(a>>pageShift)]
+	if e.tag == (a+1)>>pageShift { // false if the access crosses the page
+		le.PutUint16(e.page[a&pageMask:], v)
 		return true
 	}
 	return s.write16Slow(a, v)
@@ -166,9 +166,9 @@ func (s *Space) Write16(a uint32, v uint16) bool {
 
 // Write32 writes a little-endian uint32. A page-crossing write that faults on either page writes nothing.
 func (s *Space) Write32(a uint32, v uint32) bool {
-	e := &s.wtlb[(a>>pageShift)&tlbMask]
-	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-4 {
-		le.PutUint32(e.page[o:], v)
+	e := &s.wtlb[uint8(a>>pageShift)]
+	if e.tag == (a+3)>>pageShift { // false if the access crosses the page
+		le.PutUint32(e.page[a&pageMask:], v)
 		return true
 	}
 	return s.write32Slow(a, v)
@@ -176,9 +176,9 @@ func (s *Space) Write32(a uint32, v uint32) bool {
 
 // Write64 writes a little-endian uint64. A page-crossing write that faults on either page writes nothing.
 func (s *Space) Write64(a uint32, v uint64) bool {
-	e := &s.wtlb[(a>>pageShift)&tlbMask]
-	if o := a & pageMask; e.tag == a>>pageShift && o <= PageSize-8 {
-		le.PutUint64(e.page[o:], v)
+	e := &s.wtlb[uint8(a>>pageShift)]
+	if e.tag == (a+7)>>pageShift { // false if the access crosses the page
+		le.PutUint64(e.page[a&pageMask:], v)
 		return true
 	}
 	return s.write64Slow(a, v)

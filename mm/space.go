@@ -3,7 +3,7 @@ package mm
 import "sort"
 
 const (
-	tlbSize  = 256
+	tlbSize  = 256 // the hot accessors index the TLBs with uint8(page number): keep 256
 	tlbMask  = tlbSize - 1
 	tlbEmpty = ^uint32(0) // never equal to a page number (those are < 1<<20)
 
