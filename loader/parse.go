@@ -52,12 +52,6 @@ const (
 	SubsystemWindowsCUI = 3
 
 	pageSize = 4096
-	// userLimit is the first address above the user half's usable part
-	// (0x7FFF0000 starts the no-access guard below the kernel half).
-	userLimit = 0x7FFF0000
-	// minImageBase is the lowest address an image may occupy (the first
-	// 64 KiB are never mapped).
-	minImageBase = 0x10000
 )
 
 // DataDir is one entry of the optional header's data directory.
