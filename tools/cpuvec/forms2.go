@@ -1,0 +1,254 @@
+package main
+
+import "math/rand/v2"
+
+// stringForms: MOVS CMPS STOS LODS SCAS, plain and with REP/REPE/REPNE, both
+// directions, counts 0..9.
+func stringForms() []*form {
+	var fs []*form
+	type sop struct {
+		mn   string
+		op   byte
+		cmp  bool // sets flags and honours REPE/REPNE
+		src  bool // reads [ESI]
+		dst  bool // touches [EDI]
+		uses uint8
+	}
+	ops := []sop{
+		{"movs", 0xa4, false, true, true, 1<<esi | 1<<edi | 1<<ecx},
+		{"cmps", 0xa6, true, true, true, 1<<esi | 1<<edi | 1<<ecx},
+		{"stos", 0xaa, false, false, true, 1<<eax | 1<<edi | 1<<ecx},
+		{"lods", 0xac, false, true, false, 1<<eax | 1<<esi | 1<<ecx},
+		{"scas", 0xae, true, false, true, 1<<eax | 1<<edi | 1<<ecx},
+	}
+	for _, s := range ops {
+		s := s
+		setup := func(in *inst, r *rand.Rand) {
+			in.flags = in.flags&^fDF | uint32(r.IntN(2))*fDF
+			in.regs[ecx] = uint32(r.IntN(10))
+			src := dataAddr + 0x400 + uint32(r.IntN(64))
+			dst := dataAddr + 0xa00 + uint32(r.IntN(64))
+			in.randomFill(r, src-40, 80)
+			in.randomFill(r, dst-40, 80)
+			if s.cmp && r.IntN(3) != 0 { // mostly equal runs with one difference somewhere
+				for i := -40; i < 40; i++ {
+					in.memPut(dst+uint32(i), 1, in.memGet(src+uint32(i), 1))
+				}
+				step := in.size / 8
+				if in.size == 32 && in.f.op[0]&1 == 0 {
+					step = 1
+				}
+				k := r.IntN(12) - 1
+				if in.flags&fDF != 0 {
+					k = -k
+				}
+				in.memPut(dst+uint32(k*step), 1, uint64(r.Uint32()))
+				if s.mn == "scas" {
+					v := in.memGet(dst+uint32(r.IntN(3)*step), step)
+					in.setRegN(eax, step*8, uint32(v))
+				}
+			}
+			if s.src {
+				in.regs[esi] = src
+			}
+			if s.dst {
+				in.regs[edi] = dst
+			}
+			if s.mn == "scas" && r.IntN(3) == 0 {
+				in.setRegN(eax, 8, uint32(in.memGet(dst, 1)))
+			}
+		}
+		pres := [][]byte{nil, {0xf3}}
+		if s.cmp {
+			pres = append(pres, []byte{0xf2})
+		}
+		for _, p := range pres {
+			mn := s.mn
+			switch {
+			case len(p) > 0 && p[0] == 0xf3 && s.cmp:
+				mn = "repe_" + mn
+			case len(p) > 0 && p[0] == 0xf3:
+				mn = "rep_" + mn
+			case len(p) > 0:
+				mn = "repne_" + mn
+			}
+			n := 30
+			fs = append(fs,
+				&form{group: "string", mn: mn + "b", pre: p, op: b(s.op), digit: noModrm, sizes: s8, implicit: s.uses, setup: setup, nReg: n},
+				&form{group: "string", mn: mn, pre: p, op: b(s.op + 1), digit: noModrm, sizes: s1632, implicit: s.uses, setup: setup, nReg: n},
+			)
+		}
+	}
+	return fs
+}
+
+// stackForms: PUSH/POP in all encodings, PUSHF/POPF, PUSHA/POPA, ENTER/LEAVE.
+func stackForms() []*form {
+	popf := func(in *inst, r *rand.Rand) {
+		v := r.Uint32()&(fArith|fDF) | 0x202
+		if in.size == 16 {
+			in.memPut(stackTop, 2, uint64(v))
+		} else {
+			in.memPut(stackTop, 4, uint64(v))
+		}
+	}
+	enter := func(in *inst, r *rand.Rand) {
+		in.imm[0] = uint32(r.IntN(4) * 4)
+		if r.IntN(3) == 0 {
+			in.imm[0] = edge(r, 16) & 0x1ff
+		}
+		in.imm[1] = []uint32{0, 0, 1, 2, 3, 4, 33}[r.IntN(7)]
+		in.regs[ebp] = stackTop + 0x100 + uint32(r.IntN(16))*4
+		in.randomFill(r, stackTop+0x80, 0x200)
+		in.randomFill(r, stackTop-0x300, 0x340)
+	}
+	leave := func(in *inst, r *rand.Rand) {
+		in.regs[ebp] = stackTop + uint32(r.IntN(64))*4
+		in.randomFill(r, stackTop, 0x110)
+	}
+	fs := []*form{
+		{mn: "push", op: b(0x50), digit: noModrm, ops: "Z"},
+		{mn: "pop", op: b(0x58), digit: noModrm, ops: "Z"},
+		{mn: "push", op: b(0x68), digit: noModrm, ops: "I", nReg: 8},
+		{mn: "push", op: b(0x6a), digit: noModrm, ops: "Ib", nReg: 8},
+		{mn: "push", op: b(0xff), digit: 6, ops: "E", nReg: 8},
+		{mn: "pop", op: b(0x8f), digit: 0, ops: "E", nReg: 8},
+		{mn: "pushf", op: b(0x9c), digit: noModrm, nReg: 12},
+		{mn: "popf", op: b(0x9d), digit: noModrm, nReg: 12, setup: popf},
+		{mn: "pusha", op: b(0x60), digit: noModrm, nReg: 8},
+		{mn: "popa", op: b(0x61), digit: noModrm, nReg: 8},
+		{mn: "enter", op: b(0xc8), digit: noModrm, ops: "Iw,Ib", nReg: 30, setup: enter, implicit: 1 << ebp},
+		{mn: "leave", op: b(0xc9), digit: noModrm, nReg: 12, setup: leave, implicit: 1 << ebp},
+	}
+	for _, f := range fs {
+		f.group, f.sizes, f.stack = "stack", s1632, true
+		f.implicit |= 1 << esp
+	}
+	return fs
+}
+
+// landingTarget picks a branch target near the instruction that leaves room
+// for the 16-byte landings at the target and after the instruction.
+func landingTarget(r *rand.Rand) uint32 {
+	if r.IntN(2) == 0 {
+		return insnAddr + 0x40 + uint32(r.IntN(0xf0))*16
+	}
+	return insnAddr - 0x40 - uint32(r.IntN(0xf0))*16
+}
+
+// branchForms: Jcc, JMP, CALL, RET, LOOPcc, JECXZ. Each taken branch lands on a
+// landing the harness writes at the target.
+func branchForms() []*form {
+	var fs []*form
+	rel := func(width int) func(in *inst, r *rand.Rand) {
+		return func(in *inst, r *rand.Rand) {
+			n := len(in.code)
+			var d int32
+			if width == 8 {
+				if r.IntN(2) == 0 {
+					d = 16 + int32(r.IntN(112))
+				} else {
+					d = -int32(n) - 16 - int32(r.IntN(100))
+				}
+				in.code[n-1] = byte(d)
+			} else {
+				d = int32(landingTarget(r)) - int32(insnAddr+uint32(n))
+				for i := 0; i < 4; i++ {
+					in.code[n-4+i] = byte(uint32(d) >> (8 * i))
+				}
+			}
+			in.land = append(in.land, insnAddr+uint32(n)+uint32(d))
+		}
+	}
+	ecxSetup := func(in *inst, r *rand.Rand) {
+		in.regs[ecx] = []uint32{0, 1, 2, 3, 0xffffffff, 0x10000, r.Uint32()}[r.IntN(7)]
+	}
+	for cc := byte(0); cc < 16; cc++ {
+		fs = append(fs,
+			&form{mn: "j" + ccName[cc], op: b(0x70 + cc), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), nReg: 16},
+			&form{mn: "j" + ccName[cc], op: b(0x0f, 0x80+cc), digit: noModrm, ops: "Jd", sizes: s32, post: rel(32), nReg: 10},
+		)
+	}
+	fs = append(fs,
+		&form{mn: "jmp", op: b(0xeb), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), nReg: 8},
+		&form{mn: "jmp", op: b(0xe9), digit: noModrm, ops: "Jd", sizes: s32, post: rel(32), nReg: 8},
+		&form{mn: "call", op: b(0xe8), digit: noModrm, ops: "Jd", sizes: s32, post: rel(32), stack: true, implicit: 1 << esp, nReg: 8},
+		&form{mn: "loop", op: b(0xe2), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 16},
+		&form{mn: "loope", op: b(0xe1), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 16},
+		&form{mn: "loopne", op: b(0xe0), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 16},
+		&form{mn: "jecxz", op: b(0xe3), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 12},
+	)
+	indirect := func(in *inst, r *rand.Rand) {
+		t := landingTarget(r)
+		in.setE(t)
+		in.land = append(in.land, t)
+	}
+	ret := func(in *inst, r *rand.Rand) {
+		t := landingTarget(r)
+		in.memPut(stackTop, 4, uint64(t))
+		in.land = append(in.land, t)
+		if len(in.imm) > 0 {
+			in.imm[0] = uint32(r.IntN(16)) * 4
+			if r.IntN(4) == 0 {
+				in.imm[0] = uint32(r.IntN(0x200))
+			}
+		}
+	}
+	fs = append(fs,
+		&form{mn: "jmp", op: b(0xff), digit: 4, ops: "E", sizes: s32, setup: indirect, nReg: 8, nMem: 8},
+		&form{mn: "call", op: b(0xff), digit: 2, ops: "E", sizes: s32, setup: indirect, stack: true, implicit: 1 << esp, nReg: 8, nMem: 8},
+		&form{mn: "ret", op: b(0xc3), digit: noModrm, sizes: s32, setup: ret, stack: true, implicit: 1 << esp, nReg: 8},
+		&form{mn: "ret", op: b(0xc2), digit: noModrm, ops: "Iw", sizes: s32, setup: ret, stack: true, implicit: 1 << esp, nReg: 12},
+	)
+	for _, f := range fs {
+		f.group = "branch"
+	}
+	return fs
+}
+
+// faultForms: instructions whose expected result is an exception.
+func faultForms() []*form {
+	lowAddr := func(in *inst, r *rand.Rand) { // an address in the never-mapped first page
+		in.imm[0] = uint32(r.IntN(0x1000))
+	}
+	bound := func(in *inst, r *rand.Rand) {
+		w := in.size / 8
+		lo := int32(edge(r, in.size)<<(32-in.size)) >> (32 - in.size)
+		hi := int32(edge(r, in.size)<<(32-in.size)) >> (32 - in.size)
+		if lo > hi && r.IntN(2) == 0 {
+			lo, hi = hi, lo
+		}
+		in.memPut(in.ea, w, uint64(uint32(lo)))
+		in.memPut(in.ea+uint32(w), w, uint64(uint32(hi)))
+		switch r.IntN(3) {
+		case 0:
+			in.setRegN(in.greg, in.size, uint32(lo))
+		case 1:
+			in.setRegN(in.greg, in.size, uint32(hi))
+		}
+	}
+	execFault := func(in *inst, r *rand.Rand) { in.setE(uint32(r.IntN(0x1000))) }
+	fs := []*form{
+		{mn: "ud2", op: b(0x0f, 0x0b), digit: noModrm, nReg: 4},
+		{mn: "int3", op: b(0xcc), digit: noModrm, nReg: 4},
+		{mn: "into", op: b(0xce), digit: noModrm, nReg: 12},
+		{mn: "hlt", op: b(0xf4), digit: noModrm, nReg: 3},
+		{mn: "cli", op: b(0xfa), digit: noModrm, nReg: 3},
+		{mn: "sti", op: b(0xfb), digit: noModrm, nReg: 3},
+		{mn: "in", op: b(0xe4), digit: noModrm, ops: "AL,Ib", nReg: 3},
+		{mn: "out", op: b(0xe6), digit: noModrm, ops: "Ib,AL", nReg: 3},
+		{mn: "lock_add", pre: b(0xf0), op: b(0x01), digit: modrmR, ops: "E,G", regOnly: true, nReg: 4},
+		{mn: "lock_mov", pre: b(0xf0), op: b(0x89), digit: modrmR, ops: "E,G", nReg: 2, nMem: 4},
+		{mn: "mov", op: b(0xa1), digit: noModrm, ops: "eAX,O", setup: lowAddr, implicit: 1 << eax, nReg: 6},
+		{mn: "mov", op: b(0xa3), digit: noModrm, ops: "O,eAX", setup: lowAddr, implicit: 1 << eax, nReg: 6},
+		{mn: "jmp", op: b(0xff), digit: 4, ops: "E", setup: execFault, regOnly: true, nReg: 6},
+		{mn: "bound", op: b(0x62), digit: modrmR, ops: "G,M", sizes: s1632, memOnly: true, setup: bound, nMem: 24},
+	}
+	for _, f := range fs {
+		f.group = "fault"
+		if f.sizes == nil {
+			f.sizes = s32
+		}
+	}
+	return fs
+}
