@@ -128,7 +128,7 @@ func TestHardwareX87(t *testing.T) {
 		}
 	}
 	for op, n := range total {
-		if fails[op] > 0 || approxOps[op] {
+		{
 			t.Logf("%-8s %5d cases, %5d exact, %5d failed", op, n, exact[op], fails[op])
 		}
 	}
