@@ -1,0 +1,166 @@
+package cpu
+
+import (
+	"github.com/peek32/peek32/mm"
+)
+
+const (
+	maxBlockInsts = 64         // a block holds at most this many instructions
+	fastBits      = 12         // the direct-mapped lookup table has 1<<fastBits slots
+	maxBlocks     = 1 << 18    // beyond this many cached blocks the cache is flushed
+	pageMask      = ^uint32(mm.PageSize - 1)
+)
+
+// block is a translated basic block.
+type block struct {
+	start, end   uint32 // [start, end): end is the fall-through address
+	page0, page1 uint32 // pages the bytes came from (page1 == page0 unless the last instruction crosses)
+	gen0, gen1   uint32 // their mm.PageGen at translation
+	thunk        bool   // start lies in a thunk range: Run stops with StopThunk
+	bp           bool   // start is a breakpoint address
+	insts        []Inst
+}
+
+// Cache holds the translated blocks of one address space, shared by all CPUs running in it.
+// It is not safe for concurrent use.
+type Cache struct {
+	mem    *mm.Space
+	blocks map[uint32]*block
+	fast   [1 << fastBits]*block
+	bps    map[uint32]struct{}
+
+	// Translations counts blocks translated (for tests and statistics).
+	Translations uint64
+}
+
+// NewCache returns an empty translation cache for space.
+func NewCache(space *mm.Space) *Cache {
+	return &Cache{mem: space, blocks: make(map[uint32]*block), bps: make(map[uint32]struct{})}
+}
+
+func fastSlot(a uint32) uint32 { return (a ^ a>>fastBits) & (1<<fastBits - 1) }
+
+// valid reports whether b's pages are unchanged since translation.
+func (b *block) valid(mem *mm.Space) bool {
+	return mem.PageGen(b.page0) == b.gen0 && (b.page1 == b.page0 || mem.PageGen(b.page1) == b.gen1)
+}
+
+// lookup returns the current block at addr, translating it if needed.
+func (k *Cache) lookup(c *CPU, addr uint32) *block {
+	b := k.blocks[addr]
+	if b == nil || !b.valid(k.mem) {
+		b = k.translate(c, addr)
+	}
+	k.fast[fastSlot(addr)] = b
+	return b
+}
+
+// Flush drops every translation (breakpoints stay).
+func (k *Cache) Flush() {
+	clear(k.blocks)
+	k.fast = [1 << fastBits]*block{}
+}
+
+// Len returns the number of cached blocks.
+func (k *Cache) Len() int { return len(k.blocks) }
+
+// inThunk reports whether a lies in one of c's thunk ranges.
+func (c *CPU) inThunk(a uint32) bool {
+	for _, r := range c.ThunkRanges {
+		if r.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// translate builds the block at addr and caches it.
+func (k *Cache) translate(c *CPU, addr uint32) *block {
+	if len(k.blocks) >= maxBlocks {
+		k.Flush()
+	}
+	k.Translations++
+	mem := k.mem
+	b := &block{start: addr, page0: addr & pageMask}
+	b.page1 = b.page0
+	// Generations are read before fetching: a fetch that consumes a guard page bumps the
+	// generation, so the block that reports the guard fault is retranslated next time.
+	b.gen0 = mem.PageGen(b.page0)
+	_, b.bp = k.bps[addr]
+	if c.inThunk(addr) {
+		b.thunk = true
+		b.end = addr
+		k.blocks[addr] = b
+		return b
+	}
+	var insts [maxBlockInsts]Inst
+	n := 0
+	pc := addr
+	for n < maxBlockInsts {
+		if n > 0 {
+			if pc&pageMask != b.page0 {
+				break // instructions start in the block's first page only
+			}
+			if _, bp := k.bps[pc]; bp || c.inThunk(pc) {
+				break
+			}
+		}
+		in := &insts[n]
+		decodeAt(mem, pc, in)
+		if in.Op == opFetchFault && n > 0 {
+			break // let the faulting instruction start its own block
+		}
+		n++
+		last := pc + uint32(in.Len) - 1
+		if in.Op != opFetchFault && last&pageMask != b.page0 {
+			b.page1 = last & pageMask
+			b.gen1 = mem.PageGen(b.page1)
+		}
+		pc += uint32(in.Len)
+		if opTable[in.Op].flags&opEndsBlock != 0 {
+			break
+		}
+	}
+	b.end = pc
+	b.insts = make([]Inst, n)
+	copy(b.insts, insts[:n])
+	mem.MarkCode(b.page0)
+	if b.page1 != b.page0 {
+		mem.MarkCode(b.page1)
+	}
+	k.blocks[addr] = b
+	return b
+}
+
+// SetBreakpoint makes Run stop with StopBreakpoint before executing addr (in every CPU sharing the
+// cache). Only the blocks containing addr are dropped.
+func (c *CPU) SetBreakpoint(addr uint32) {
+	k := c.cache
+	k.bps[addr] = struct{}{}
+	k.dropContaining(addr)
+}
+
+// ClearBreakpoint removes a breakpoint set with SetBreakpoint.
+func (c *CPU) ClearBreakpoint(addr uint32) {
+	k := c.cache
+	if _, ok := k.bps[addr]; !ok {
+		return
+	}
+	delete(k.bps, addr)
+	k.dropContaining(addr)
+}
+
+// Breakpoints returns the number of breakpoints set.
+func (k *Cache) Breakpoints() int { return len(k.bps) }
+
+// dropContaining removes the blocks whose instructions cover addr, and the block starting there.
+func (k *Cache) dropContaining(addr uint32) {
+	for start, b := range k.blocks {
+		if start == addr || (addr >= b.start && addr < b.end) {
+			delete(k.blocks, start)
+			if s := fastSlot(start); k.fast[s] == b {
+				k.fast[s] = nil
+			}
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package cpu
+
+// ea returns the linear address of in's memory operand: base + index<<scale + disp, truncated to
+// 16 bits under the 0x67 prefix, plus the FS or GS base when overridden.
+func (c *CPU) ea(in *Inst) uint32 {
+	a := in.Disp
+	if in.Base != noReg {
+		a += c.Regs[in.Base&7]
+	}
+	if in.Index != noReg {
+		a += c.Regs[in.Index&7] << in.Scale
+	}
+	if in.AddrSize == 2 {
+		a &= 0xFFFF
+	}
+	switch in.Seg {
+	case segFS:
+		a += c.FSBase
+	case segGS:
+		a += c.GSBase
+	}
+	return a
+}
+
+// segBase returns the base added for in's segment (string sources, XLAT).
+func (c *CPU) segBase(in *Inst) uint32 {
+	switch in.Seg {
+	case segFS:
+		return c.FSBase
+	case segGS:
+		return c.GSBase
+	}
+	return 0
+}
+
+// Memory accessors for handlers: ok=false means the access faulted; return c.memFault().
+func (c *CPU) read8(a uint32) (uint8, bool)    { return c.Mem.Read8(a) }
+func (c *CPU) read16(a uint32) (uint16, bool)  { return c.Mem.Read16(a) }
+func (c *CPU) read32(a uint32) (uint32, bool)  { return c.Mem.Read32(a) }
+func (c *CPU) read64(a uint32) (uint64, bool)  { return c.Mem.Read64(a) }
+func (c *CPU) write8(a uint32, v uint8) bool   { return c.Mem.Write8(a, v) }
+func (c *CPU) write16(a uint32, v uint16) bool { return c.Mem.Write16(a, v) }
+func (c *CPU) write32(a uint32, v uint32) bool { return c.Mem.Write32(a, v) }
+func (c *CPU) write64(a uint32, v uint64) bool { return c.Mem.Write64(a, v) }
+
+// readMem reads size (1, 2 or 4) bytes at a, zero-extended.
+func (c *CPU) readMem(a uint32, size uint16) (uint32, bool) {
+	switch size {
+	case 4:
+		return c.Mem.Read32(a)
+	case 2:
+		v, ok := c.Mem.Read16(a)
+		return uint32(v), ok
+	default:
+		v, ok := c.Mem.Read8(a)
+		return uint32(v), ok
+	}
+}
+
+// writeMem writes the low size (1, 2 or 4) bytes of v at a.
+func (c *CPU) writeMem(a uint32, size uint16, v uint32) bool {
+	switch size {
+	case 4:
+		return c.Mem.Write32(a, v)
+	case 2:
+		return c.Mem.Write16(a, uint16(v))
+	default:
+		return c.Mem.Write8(a, uint8(v))
+	}
+}
+
+// getReg reads general register r at size bytes (8-bit: AL CL DL BL AH CH DH BH).
+func (c *CPU) getReg(r uint8, size uint16) uint32 {
+	switch size {
+	case 4:
+		return c.Regs[r&7]
+	case 2:
+		return c.Regs[r&7] & 0xFFFF
+	}
+	if r < 4 {
+		return c.Regs[r&3] & 0xFF
+	}
+	return c.Regs[r&3] >> 8 & 0xFF
+}
+
+// setReg writes general register r at size bytes, keeping the other bits.
+func (c *CPU) setReg(r uint8, size uint16, v uint32) {
+	switch size {
+	case 4:
+		c.Regs[r&7] = v
+	case 2:
+		c.Regs[r&7] = c.Regs[r&7]&^0xFFFF | v&0xFFFF
+	default:
+		if r < 4 {
+			c.Regs[r&3] = c.Regs[r&3]&^0xFF | v&0xFF
+		} else {
+			c.Regs[r&3] = c.Regs[r&3]&^0xFF00 | (v&0xFF)<<8
+		}
+	}
+}
+
+// readArg reads integer operand i (register, memory, immediate) zero-extended to 32 bits; for
+// memory it also returns the address (so a read-modify-write computes it once).
+func (c *CPU) readArg(in *Inst, i int) (v, addr uint32, ok bool) {
+	a := &in.Args[i]
+	switch a.Kind {
+	case argReg:
+		return c.getReg(a.Reg, a.Size), 0, true
+	case argMem:
+		addr = c.ea(in)
+		v, ok = c.readMem(addr, a.Size)
+		return v, addr, ok
+	case argImm:
+		if a.Reg == 0 {
+			return in.Imm & sizeMask[a.Size&7], 0, true
+		}
+		return in.Imm2 & sizeMask[a.Size&7], 0, true
+	case argSeg:
+		return uint32(c.seg[a.Reg%6]), 0, true
+	}
+	return 0, 0, true
+}
+
+// writeArg writes integer operand i; addr is the memory address readArg returned (or 0 to compute it).
+func (c *CPU) writeArg(in *Inst, i int, addr, v uint32, haveAddr bool) bool {
+	a := &in.Args[i]
+	switch a.Kind {
+	case argReg:
+		c.setReg(a.Reg, a.Size, v)
+		return true
+	case argMem:
+		if !haveAddr {
+			addr = c.ea(in)
+		}
+		return c.writeMem(addr, a.Size, v)
+	}
+	return true
+}
+
+// push32 pushes v; on a fault nothing changes.
+func (c *CPU) push32(v uint32) bool {
+	sp := c.Regs[ESP] - 4
+	if !c.Mem.Write32(sp, v) {
+		return false
+	}
+	c.Regs[ESP] = sp
+	return true
+}
+
+// push16 pushes a word.
+func (c *CPU) push16(v uint16) bool {
+	sp := c.Regs[ESP] - 2
+	if !c.Mem.Write16(sp, v) {
+		return false
+	}
+	c.Regs[ESP] = sp
+	return true
+}
+
+// push pushes size (2 or 4) bytes.
+func (c *CPU) push(v uint32, size uint8) bool {
+	if size == 2 {
+		return c.push16(uint16(v))
+	}
+	return c.push32(v)
+}
+
+// pop reads size (2 or 4) bytes at ESP without moving it (the caller commits ESP after its
+// other effects succeed).
+func (c *CPU) peek(size uint8) (uint32, bool) {
+	if size == 2 {
+		v, ok := c.Mem.Read16(c.Regs[ESP])
+		return uint32(v), ok
+	}
+	return c.Mem.Read32(c.Regs[ESP])
+}

@@ -1,0 +1,408 @@
+package cpu
+
+import "golang.org/x/arch/x86/x86asm"
+
+// Control transfer, stack, and system-ish instructions. Every control transfer sets c.EIP and
+// carries opEndsBlock; the loop has preset c.EIP to the fall-through address.
+
+// target returns the destination of a JMP/CALL operand: the resolved relative target, or a
+// register or memory value (truncated to 16 bits under 0x66).
+func (c *CPU) target(in *Inst) (uint32, bool) {
+	a := &in.Args[0]
+	var t uint32
+	switch a.Kind {
+	case argRel:
+		return in.Imm, true
+	case argReg:
+		t = c.getReg(a.Reg, a.Size)
+	case argMem:
+		v, ok := c.readMem(c.ea(in), a.Size)
+		if !ok {
+			return 0, false
+		}
+		t = v
+	}
+	return t, true
+}
+
+func opJMP(c *CPU, in *Inst) flow {
+	t, ok := c.target(in)
+	if !ok {
+		return c.memFault()
+	}
+	c.EIP = t
+	return flowNext
+}
+
+func opJcc(c *CPU, in *Inst) flow {
+	if c.cond(ccOf[in.Op]) {
+		c.EIP = in.Imm
+	}
+	return flowNext
+}
+
+func opCALL(c *CPU, in *Inst) flow {
+	t, ok := c.target(in)
+	if !ok {
+		return c.memFault()
+	}
+	if !c.push(in.Addr+uint32(in.Len), in.OpSize) {
+		return c.memFault()
+	}
+	c.EIP = t
+	return flowNext
+}
+
+func opRET(c *CPU, in *Inst) flow {
+	v, ok := c.peek(in.OpSize)
+	if !ok {
+		return c.memFault()
+	}
+	c.Regs[ESP] += uint32(in.OpSize)
+	if in.Args[0].Kind == argImm {
+		c.Regs[ESP] += in.Imm & 0xFFFF
+	}
+	c.EIP = v
+	return flowNext
+}
+
+// counter returns ECX or CX per the address size, and a setter.
+func (c *CPU) decCounter(in *Inst) uint32 {
+	if in.AddrSize == 2 {
+		v := (c.Regs[ECX] - 1) & 0xFFFF
+		c.setReg(ECX, 2, v)
+		return v
+	}
+	c.Regs[ECX]--
+	return c.Regs[ECX]
+}
+
+func opLOOP(c *CPU, in *Inst) flow {
+	if c.decCounter(in) != 0 {
+		c.EIP = in.Imm
+	}
+	return flowNext
+}
+
+func opLOOPE(c *CPU, in *Inst) flow {
+	if c.decCounter(in) != 0 && c.zf() {
+		c.EIP = in.Imm
+	}
+	return flowNext
+}
+
+func opLOOPNE(c *CPU, in *Inst) flow {
+	if c.decCounter(in) != 0 && !c.zf() {
+		c.EIP = in.Imm
+	}
+	return flowNext
+}
+
+func opJCXZ(c *CPU, in *Inst) flow {
+	if c.Regs[ECX]&0xFFFF == 0 {
+		c.EIP = in.Imm
+	}
+	return flowNext
+}
+
+func opJECXZ(c *CPU, in *Inst) flow {
+	if c.Regs[ECX] == 0 {
+		c.EIP = in.Imm
+	}
+	return flowNext
+}
+
+func opPUSH(c *CPU, in *Inst) flow {
+	a := &in.Args[0]
+	if a.Kind == argReg && a.Size == 4 {
+		if !c.push32(c.Regs[a.Reg&7]) {
+			return c.memFault()
+		}
+		return flowNext
+	}
+	v, _, ok := c.readArg(in, 0)
+	if !ok {
+		return c.memFault()
+	}
+	if a.Kind == argImm {
+		v = in.Imm // PUSH imm8 is sign-extended to the operand size
+	}
+	if !c.push(v, in.OpSize) {
+		return c.memFault()
+	}
+	return flowNext
+}
+
+func opPOP(c *CPU, in *Inst) flow {
+	a := &in.Args[0]
+	size := in.OpSize
+	v, ok := c.peek(size)
+	if !ok {
+		return c.memFault()
+	}
+	switch a.Kind {
+	case argReg:
+		c.Regs[ESP] += uint32(size)
+		c.setReg(a.Reg, uint16(size), v)
+	case argSeg:
+		if r := c.loadSeg(a.Reg, v); r != flowNext {
+			return r
+		}
+		c.Regs[ESP] += uint32(size)
+	case argMem:
+		// The address is computed with ESP already incremented.
+		old := c.Regs[ESP]
+		c.Regs[ESP] += uint32(size)
+		if !c.writeMem(c.ea(in), uint16(size), v) {
+			c.Regs[ESP] = old
+			return c.memFault()
+		}
+	}
+	return flowNext
+}
+
+func opPUSHA(c *CPU, in *Inst) flow {
+	size := in.OpSize
+	sp := c.Regs[ESP]
+	for i := range 8 {
+		v := c.Regs[i]
+		if i == ESP {
+			v = sp
+		}
+		sp -= uint32(size)
+		if !c.writeMem(sp, uint16(size), v) {
+			return c.memFault()
+		}
+	}
+	c.Regs[ESP] = sp
+	return flowNext
+}
+
+func opPOPA(c *CPU, in *Inst) flow {
+	size := uint32(in.OpSize)
+	sp := c.Regs[ESP]
+	var vals [8]uint32
+	for i := 7; i >= 0; i-- {
+		v, ok := c.readMem(sp, uint16(size))
+		if !ok {
+			return c.memFault()
+		}
+		vals[i] = v
+		sp += size
+	}
+	for i := range 8 {
+		if i != ESP {
+			c.setReg(uint8(i), uint16(size), vals[i])
+		}
+	}
+	c.Regs[ESP] = sp
+	return flowNext
+}
+
+func opPUSHF(c *CPU, in *Inst) flow {
+	f := c.Flags() &^ (FlagRF | FlagVM)
+	if !c.push(f, in.OpSize) {
+		return c.memFault()
+	}
+	return flowNext
+}
+
+func opPOPF(c *CPU, in *Inst) flow {
+	v, ok := c.peek(in.OpSize)
+	if !ok {
+		return c.memFault()
+	}
+	c.Regs[ESP] += uint32(in.OpSize)
+	if in.OpSize == 2 {
+		v = c.Flags()&0xFFFF0000 | v&0xFFFF
+	}
+	c.SetFlags(v)
+	return flowNext
+}
+
+func opENTER(c *CPU, in *Inst) flow {
+	size := uint32(in.OpSize)
+	alloc := in.Imm & 0xFFFF
+	level := in.Imm2 & 31
+	sp := c.Regs[ESP] - size
+	if !c.writeMem(sp, uint16(size), c.Regs[EBP]) {
+		return c.memFault()
+	}
+	frame := sp
+	bp := c.Regs[EBP]
+	if level > 0 {
+		for i := uint32(1); i < level; i++ {
+			bp -= size
+			v, ok := c.readMem(bp, uint16(size))
+			if !ok {
+				return c.memFault()
+			}
+			sp -= size
+			if !c.writeMem(sp, uint16(size), v) {
+				return c.memFault()
+			}
+		}
+		sp -= size
+		if !c.writeMem(sp, uint16(size), frame) {
+			return c.memFault()
+		}
+	}
+	c.setReg(EBP, uint16(size), frame)
+	c.Regs[ESP] = sp - alloc
+	return flowNext
+}
+
+func opLEAVE(c *CPU, in *Inst) flow {
+	size := uint32(in.OpSize)
+	bp := c.Regs[EBP]
+	v, ok := c.readMem(bp, uint16(size))
+	if !ok {
+		return c.memFault()
+	}
+	c.Regs[ESP] = bp + size
+	c.setReg(EBP, uint16(size), v)
+	return flowNext
+}
+
+func opINT(c *CPU, in *Inst) flow {
+	n := uint8(in.Imm)
+	if n == 3 {
+		return c.raise(Breakpoint)
+	}
+	c.exc = Exception{Kind: GeneralProtection, Vector: n}
+	return flowFault
+}
+
+func opINTO(c *CPU, in *Inst) flow {
+	if c.of() {
+		return c.raise(Overflow)
+	}
+	return flowNext
+}
+
+func opICEBP(c *CPU, in *Inst) flow { return c.raise(SingleStep) }
+
+func opBOUND(c *CPU, in *Inst) flow {
+	size := in.Args[0].Size
+	addr := c.ea(in)
+	lo, ok := c.readMem(addr, size)
+	if !ok {
+		return c.memFault()
+	}
+	hi, ok := c.readMem(addr+uint32(size), size)
+	if !ok {
+		return c.memFault()
+	}
+	idx := sext(c.getReg(in.Args[0].Reg, size), uint8(size))
+	if idx < sext(lo, uint8(size)) || idx > sext(hi, uint8(size)) {
+		return c.raise(BoundRange)
+	}
+	return flowNext
+}
+
+func opXLATB(c *CPU, in *Inst) flow {
+	a := c.Regs[EBX] + c.Regs[EAX]&0xFF
+	if in.AddrSize == 2 {
+		a &= 0xFFFF
+	}
+	v, ok := c.read8(a + c.segBase(in))
+	if !ok {
+		return c.memFault()
+	}
+	c.setReg(EAX, 1, uint32(v))
+	return flowNext
+}
+
+// CPUID identity: a P6-family processor with a real vendor string.
+const (
+	cpuidVendor = "GenuineIntel"
+	cpuidBrand  = "peek32 virtual x86 CPU"
+	cpuidSig    = 0x000006F6 // family 6, model 15, stepping 6
+)
+
+func vendorWord(s string, i int) uint32 {
+	var b [4]byte
+	copy(b[:], s[min(i, len(s)):])
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
+func opCPUID(c *CPU, in *Inst) flow {
+	leaf := c.Regs[EAX]
+	var a, b, cx, d uint32
+	switch leaf {
+	case 0:
+		a = 1
+		b, d, cx = vendorWord(cpuidVendor, 0), vendorWord(cpuidVendor, 4), vendorWord(cpuidVendor, 8)
+	case 1:
+		a = cpuidSig
+		b = 0x00010000 // one logical processor
+		cx, d = CPUIDFeatureECX, CPUIDFeatureEDX
+	case 0x80000000:
+		a = 0x80000004
+	case 0x80000002, 0x80000003, 0x80000004:
+		var brand [48]byte
+		copy(brand[:], cpuidBrand)
+		o := int(leaf-0x80000002) * 16
+		a, b = vendorWord(string(brand[o:o+4]), 0), vendorWord(string(brand[o+4:o+8]), 0)
+		cx, d = vendorWord(string(brand[o+8:o+12]), 0), vendorWord(string(brand[o+12:o+16]), 0)
+	}
+	c.Regs[EAX], c.Regs[EBX], c.Regs[ECX], c.Regs[EDX] = a, b, cx, d
+	return flowNext
+}
+
+// opRDTSC returns the retired-instruction count: deterministic, monotonic.
+func opRDTSC(c *CPU, in *Inst) flow {
+	c.Regs[EAX], c.Regs[EDX] = uint32(c.Count), uint32(c.Count>>32)
+	return flowNext
+}
+
+func opUD2(c *CPU, in *Inst) flow { return c.raise(InvalidOpcode) }
+
+func opGP(c *CPU, in *Inst) flow { return c.raise(GeneralProtection) }
+
+func init() {
+	jmp := [4]argMask{maskRel | maskRM}
+	priv := func(op x86asm.Op) opDef {
+		return opDef{Op: op, Fn: opPrivileged, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny, maskAny, maskAny}}
+	}
+	defineOps(
+		opDef{Op: x86asm.JMP, Fn: opJMP, Flags: opEndsBlock, Args: jmp, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.CALL, Fn: opCALL, Flags: opEndsBlock, Args: jmp, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.RET, Fn: opRET, Flags: opEndsBlock, Args: [4]argMask{maskNone | maskImm}},
+		opDef{Op: x86asm.LOOP, Fn: opLOOP, Flags: opEndsBlock, Args: [4]argMask{maskRel}},
+		opDef{Op: x86asm.LOOPE, Fn: opLOOPE, Flags: opEndsBlock, Args: [4]argMask{maskRel}},
+		opDef{Op: x86asm.LOOPNE, Fn: opLOOPNE, Flags: opEndsBlock, Args: [4]argMask{maskRel}},
+		opDef{Op: x86asm.JCXZ, Fn: opJCXZ, Flags: opEndsBlock, Args: [4]argMask{maskRel}},
+		opDef{Op: x86asm.JECXZ, Fn: opJECXZ, Flags: opEndsBlock, Args: [4]argMask{maskRel}},
+		opDef{Op: x86asm.PUSH, Fn: opPUSH, Args: [4]argMask{maskRMI | maskSeg}},
+		opDef{Op: x86asm.POP, Fn: opPOP, Args: [4]argMask{maskRM | maskSeg}},
+		opDef{Op: x86asm.PUSHA, Fn: opPUSHA},
+		opDef{Op: x86asm.PUSHAD, Fn: opPUSHA},
+		opDef{Op: x86asm.POPA, Fn: opPOPA},
+		opDef{Op: x86asm.POPAD, Fn: opPOPA},
+		opDef{Op: x86asm.PUSHF, Fn: opPUSHF},
+		opDef{Op: x86asm.PUSHFD, Fn: opPUSHF},
+		opDef{Op: x86asm.POPF, Fn: opPOPF, Flags: opEndsBlock},  // may set TF
+		opDef{Op: x86asm.POPFD, Fn: opPOPF, Flags: opEndsBlock}, // may set TF
+		opDef{Op: x86asm.ENTER, Fn: opENTER, Args: [4]argMask{maskImm, maskImm}},
+		opDef{Op: x86asm.LEAVE, Fn: opLEAVE},
+		opDef{Op: x86asm.INT, Fn: opINT, Flags: opEndsBlock, Args: [4]argMask{maskImm}},
+		opDef{Op: x86asm.INTO, Fn: opINTO, Flags: opEndsBlock},
+		opDef{Op: x86asm.ICEBP, Fn: opICEBP, Flags: opEndsBlock},
+		opDef{Op: x86asm.BOUND, Fn: opBOUND, Args: [4]argMask{maskReg, maskMem}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.XLATB, Fn: opXLATB, Args: [4]argMask{maskMem}},
+		opDef{Op: x86asm.CPUID, Fn: opCPUID},
+		opDef{Op: x86asm.RDTSC, Fn: opRDTSC},
+		opDef{Op: x86asm.UD2, Fn: opUD2, Flags: opEndsBlock},
+		opDef{Op: x86asm.LCALL, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
+		opDef{Op: x86asm.LJMP, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
+		opDef{Op: x86asm.LRET, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny}},
+		opDef{Op: x86asm.IRET, Fn: opGP, Flags: opEndsBlock},
+		opDef{Op: x86asm.IRETD, Fn: opGP, Flags: opEndsBlock},
+		priv(x86asm.HLT), priv(x86asm.CLI), priv(x86asm.STI), priv(x86asm.IN), priv(x86asm.OUT),
+		priv(x86asm.INSB), priv(x86asm.INSW), priv(x86asm.INSD), priv(x86asm.OUTSB), priv(x86asm.OUTSW),
+		priv(x86asm.OUTSD), priv(x86asm.LGDT), priv(x86asm.LIDT), priv(x86asm.LLDT), priv(x86asm.LTR),
+		priv(x86asm.LMSW), priv(x86asm.CLTS), priv(x86asm.INVD), priv(x86asm.WBINVD), priv(x86asm.INVLPG),
+		priv(x86asm.RDMSR), priv(x86asm.WRMSR), priv(x86asm.RDPMC), priv(x86asm.RSM),
+	)
+}
