@@ -32,11 +32,11 @@ type CreateParams struct {
 
 // CreateResult is PROCESS_INFORMATION: handles in the parent's table (0 when there is no parent table) and IDs.
 type CreateResult struct {
-	Process        *Process
-	Thread         *Thread
-	HProcess       Handle
-	HThread        Handle
-	PID, TID       uint32
+	Process  *Process
+	Thread   *Thread
+	HProcess Handle
+	HThread  Handle
+	PID, TID uint32
 }
 
 // CreateProcess creates a process in the order of PROCESS_MODEL.md §1, emitting a "step" event for each step:

@@ -36,7 +36,9 @@ type RunResult struct {
 }
 
 // RequestStop makes Run return RunStopped after the current step (a debugger API breakpoint, a host bound).
-func (k *Kernel) RequestStop(t *Thread, reason string) { k.stop, k.stopThrd, k.stopWhy = true, t, reason }
+func (k *Kernel) RequestStop(t *Thread, reason string) {
+	k.stop, k.stopThrd, k.stopWhy = true, t, reason
+}
 
 // Run schedules every live thread of every process, round robin in creation order with time slices of
 // Config.Quantum instructions, until budget instructions have run or nothing can run. When every thread waits
