@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# build.sh: build, serve and test peek32.
+#
+#   ./build.sh serve [PORT]    build the wasm and the site into dist/ and serve it on http://127.0.0.1:PORT/
+#   ./build.sh build           dist/ (static site) + dist/peek32-standalone.html (one file, opens from file://)
+#   ./build.sh test [STEP...]  install what the tests need, then run the gate. Steps (default: all, in order):
+#                                deps  apt packages (MinGW, gcc-multilib, chromium, p7zip-full) + npm ci
+#                                lint  gofmt -l (must be empty), go vet, staticcheck (native and js/wasm)
+#                                go    go test ./... natively
+#                                wasm  GOOS=js GOARCH=wasm go test (go_js_wasm_exec under Node) for mm, core/cpu, wasm
+#                                js    the JavaScript API under Node (site/test/*.test.mjs)
+#                                e2e   the page in headless Chromium via playwright-core (tests/e2e/*.test.mjs)
+#   ./build.sh bench           print figures: wasm size raw/gzip, page-load-to-ready, drop-to-first-instruction, MIPS
+#   ./build.sh wasm            only dist/peek32.wasm
+#
+# Every step fails loudly: the script stops at the first failing step and names it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+DIST="$ROOT/dist"
+GOROOT_DIR="$(go env GOROOT)"
+WASM_EXEC_DIR="$GOROOT_DIR/lib/wasm"
+[ -d "$WASM_EXEC_DIR" ] || WASM_EXEC_DIR="$GOROOT_DIR/misc/wasm"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+die() {
+	printf '\n\033[1;31mFAILED: %s\033[0m\n' "$*" >&2
+	exit 1
+}
+
+# as_root runs a command as root (directly when we are root, through sudo otherwise).
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+need_node_modules() {
+	if [ ! -d node_modules/esbuild ] || [ ! -d node_modules/@xterm/xterm ] || [ ! -d node_modules/playwright-core ] ||
+		[ package-lock.json -nt node_modules/.package-lock.json ]; then
+		say "npm ci (pinned front-end libraries and playwright-core)"
+		command -v npm >/dev/null || die "npm not found: install Node.js 18+ (Debian: apt-get install nodejs npm)"
+		npm ci --no-audit --no-fund || die "npm ci"
+	fi
+}
+
+build_wasm() {
+	say "go build wasm -> dist/peek32.wasm"
+	mkdir -p "$DIST"
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$DIST/peek32.wasm" ./wasm || die "wasm build"
+	cp "$WASM_EXEC_DIR/wasm_exec.js" "$DIST/wasm_exec.js"
+}
+
+build_site() {
+	need_node_modules
+	build_wasm
+	say "site -> dist/ (and dist/peek32-standalone.html)"
+	node scripts/build-site.mjs --root "$ROOT" --dist "$DIST" --wasm-exec "$WASM_EXEC_DIR/wasm_exec.js" || die "site build"
+}
+
+step_deps() {
+	say "deps: apt packages"
+	local missing=()
+	command -v i686-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-i686)
+	dpkg -s gcc-multilib >/dev/null 2>&1 || missing+=(gcc-multilib)
+	[ -x /usr/bin/chromium ] || missing+=(chromium)
+	command -v 7z >/dev/null || missing+=(p7zip-full)
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "installing: ${missing[*]}"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q || die "apt-get update"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+			die "apt-get install ${missing[*]}"
+	else
+		echo "all present (MinGW i686, gcc-multilib, chromium, p7zip-full)"
+	fi
+	need_node_modules
+}
+
+step_lint() {
+	say "lint: gofmt -l"
+	local unformatted
+	unformatted="$(git ls-files -co --exclude-standard -z '*.go' | xargs -0 -r gofmt -l)"
+	[ -z "$unformatted" ] || die "gofmt: these files are not formatted:
+$unformatted"
+	say "lint: go vet ./... (native, then js/wasm for ./wasm/...)"
+	go vet ./... || die "go vet"
+	GOOS=js GOARCH=wasm go vet ./wasm/... || die "go vet (js/wasm)"
+	say "lint: staticcheck ./... (native, then js/wasm for ./wasm/...)"
+	go tool staticcheck ./... || die "staticcheck"
+	# `go tool` would build staticcheck itself for js/wasm: take the native binary, analyse for js/wasm.
+	local sc
+	sc="$(go tool -n staticcheck)" || die "staticcheck: go tool -n staticcheck"
+	GOOS=js GOARCH=wasm "$sc" ./wasm/... || die "staticcheck (js/wasm)"
+}
+
+step_go() {
+	say "go test ./... (native)"
+	go test -count=1 ./... || die "go test"
+}
+
+# wasm_packages lists the packages whose tests also run under GOOS=js GOARCH=wasm (those that exist).
+wasm_packages() {
+	local p
+	for p in ./mm/... ./loader/... ./core/cpu/... ./wasm/...; do
+		[ -d "${p%/...}" ] && echo "$p"
+	done
+}
+
+step_wasm() {
+	say "go test under GOOS=js GOARCH=wasm (go_js_wasm_exec, Node $(node --version))"
+	# -short keeps slow randomized tests bounded; the wasm interpreter in Node is several times slower.
+	PATH="$WASM_EXEC_DIR:$PATH" GOOS=js GOARCH=wasm go test -count=1 -short $(wasm_packages) || die "go test (js/wasm)"
+}
+
+step_js() {
+	need_node_modules
+	build_wasm
+	say "JS API under Node (site/test)"
+	PEEK32_DIST="$DIST" node --test site/test/ || die "JS API tests (node --test site/test/)"
+}
+
+step_e2e() {
+	build_site
+	say "e2e: the page in headless Chromium (tests/e2e)"
+	[ -x /usr/bin/chromium ] || die "e2e: /usr/bin/chromium is missing (run ./build.sh test deps)"
+	mkdir -p tests/e2e/artifacts
+	PEEK32_DIST="$DIST" node --test --test-concurrency=1 tests/e2e/ || die "e2e tests (node --test tests/e2e/); screenshots in tests/e2e/artifacts/"
+}
+
+cmd_test() {
+	local steps=("$@")
+	[ ${#steps[@]} -gt 0 ] || steps=(deps lint go wasm js e2e)
+	local s start=$SECONDS
+	for s in "${steps[@]}"; do
+		case "$s" in
+		deps | lint | go | wasm | js | e2e) "step_$s" ;;
+		*) die "unknown test step '$s' (deps lint go wasm js e2e)" ;;
+		esac
+	done
+	say "test: ${steps[*]}: all passed in $((SECONDS - start)) s"
+}
+
+cmd_serve() {
+	local port="${1:-8032}"
+	build_site
+	say "serving dist/"
+	exec node scripts/serve.mjs --dir "$DIST" --port "$port"
+}
+
+main() {
+	local cmd="${1:-}"
+	shift || true
+	case "$cmd" in
+	serve) cmd_serve "$@" ;;
+	build) build_site ;;
+	wasm) build_wasm ;;
+	test) cmd_test "$@" ;;
+	bench)
+		build_site
+		node scripts/bench.mjs --dist "$DIST" "$@"
+		;;
+	*)
+		sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+		[ -z "$cmd" ] || die "unknown command '$cmd'"
+		exit 2
+		;;
+	esac
+}
+
+main "$@"

@@ -1,0 +1,854 @@
+// app.js: the peek32 page. It talks to the emulator only through the JS API client (peek32.js), which runs the
+// wasm in a Web Worker, so the page stays responsive whatever the guest does.
+//
+// Rule for everything below: strings from the guest or from the file (names, console output, PE strings, API
+// arguments) reach the DOM only as text nodes (h(), textContent) or through xterm.js, never as HTML.
+// Panels are filled from whatever the API returns; a method this build lacks shows its "not available yet" text.
+import { FitAddon } from "@xterm/addon-fit";
+import { Terminal } from "@xterm/xterm";
+import "@xterm/xterm/css/xterm.css";
+import { Peek32 } from "./peek32.js";
+import "./style.css";
+
+const $ = (id) => document.getElementById(id);
+const MAX_TRACE = 50_000; // API events kept for export
+const SHOWN_TRACE = 2_000; // rows rendered
+
+const st = {
+  p: null,
+  files: [], // [{name, bytes}]
+  exe: null, // the file to run
+  report: null, // inspect() result
+  pid: 0, // selected process
+  tid: 0, // selected thread
+  mainPid: 0,
+  running: false,
+  state: null, // last RunState
+  instructions: 0,
+  mips: 0,
+  trace: [],
+  timeline: [],
+  events: 0,
+  consoles: new Map(), // pid -> {term, fit, el, line}
+  breakpoints: [], // [{kind: "addr"|"api", value}]
+  exitCodes: new Map(), // pid -> exit code
+  lastRefresh: 0,
+};
+
+// ---------- DOM helpers (text only) ----------
+
+/** h builds an element; string and number children become text nodes (never parsed as HTML). */
+function h(tag, props, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "className") el.className = v;
+    else if (k === "text") el.textContent = String(v);
+    else el.setAttribute(k, String(v));
+  }
+  for (const k of kids.flat()) {
+    if (k === undefined || k === null || k === false) continue;
+    el.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  }
+  return el;
+}
+
+function clear(el, ...kids) {
+  el.replaceChildren(...kids.flat().map((k) => (k instanceof Node ? k : document.createTextNode(String(k)))));
+}
+
+const hex = (n, w = 8) => (typeof n === "number" ? (n >>> 0).toString(16).toUpperCase().padStart(w, "0") : String(n));
+const HEX_KEY = /(^|[a-z])(addr|address|base|eip|esp|ebp|entry|entrypoint|start|oep|rva|va|handle|ret|iat)$|^(e[a-ds][xip]|e[sd]i|imagebase|virtualaddress|allocationbase|allocbase)$/i;
+const isHexKey = (k) => HEX_KEY.test(String(k).replace(/[_ ]/g, ""));
+
+function fmt(key, v) {
+  if (v === null || v === undefined) return "—";
+  if (typeof v === "number") {
+    if (/entropy/i.test(key)) return v.toFixed(3);
+    if (Number.isInteger(v) && isHexKey(key)) return "0x" + hex(v);
+    return String(v);
+  }
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (Array.isArray(v)) return v.map((x) => (typeof x === "object" ? JSON.stringify(x) : fmt(key, x))).join(", ");
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+/** table renders an array of objects as a grid with the union of their keys as columns. */
+function table(rows, { max = 1000, onRow, selected } = {}) {
+  if (!Array.isArray(rows) || rows.length === 0) return h("p", { className: "muted" }, "(none)");
+  const cols = [];
+  for (const r of rows.slice(0, 200)) for (const k of Object.keys(r || {})) if (!cols.includes(k)) cols.push(k);
+  const body = h("tbody");
+  for (const r of rows.slice(0, max)) {
+    const tr = h("tr", { className: selected && selected(r) ? "sel" : "" }, cols.map((c) => h("td", {}, cellValue(c, r[c]))));
+    if (onRow) {
+      tr.style.cursor = "pointer";
+      tr.addEventListener("click", () => onRow(r));
+    }
+    body.append(tr);
+  }
+  const t = h("table", { className: "grid" }, h("thead", {}, h("tr", {}, cols.map((c) => h("th", {}, c)))), body);
+  if (rows.length > max) return h("div", {}, t, h("p", { className: "muted" }, `… ${rows.length - max} more rows`));
+  return t;
+}
+
+function cellValue(key, v) {
+  if (typeof v === "number" && /entropy/i.test(key)) {
+    return h("span", {}, h("span", { className: "entropy", style: `width:${Math.round((v / 8) * 40)}px` }), v.toFixed(3));
+  }
+  return fmt(key, v);
+}
+
+/** tree renders any JSON value: objects as definition lists, arrays of objects as tables. */
+function tree(v, key = "", depth = 0) {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return h("span", { className: "muted" }, "(none)");
+    if (v.every((x) => x && typeof x === "object" && !Array.isArray(x))) {
+      const flat = v.map((x) => {
+        const o = {};
+        const nested = [];
+        for (const [k, y] of Object.entries(x)) {
+          if (y && typeof y === "object" && (!Array.isArray(y) || y.some((z) => z && typeof z === "object"))) nested.push([k, y]);
+          else o[k] = y;
+        }
+        return { o, nested };
+      });
+      if (flat.every((f) => f.nested.length === 0)) return table(v, { max: 500 });
+      return h("div", {}, flat.slice(0, 300).map((f, i) =>
+        h("details", { open: v.length <= 8 ? "" : null },
+          h("summary", {}, summaryOf(v[i], i)),
+          tree(f.o, key, depth + 1),
+          f.nested.map(([k, y]) => h("div", {}, h("h3", {}, k), tree(y, k, depth + 1))))));
+    }
+    return fmt(key, v);
+  }
+  if (v && typeof v === "object") {
+    const dl = h("dl");
+    const nested = [];
+    for (const [k, y] of Object.entries(v)) {
+      if (y && typeof y === "object" && (!Array.isArray(y) || y.some((z) => z && typeof z === "object"))) nested.push([k, y]);
+      else dl.append(h("dt", {}, k), h("dd", { className: /anomal|warn/i.test(k) ? "anomaly" : "" }, fmt(k, y)));
+    }
+    return h("div", {}, dl.childNodes.length ? dl : null,
+      nested.map(([k, y]) => h("details", { open: depth < 1 ? "" : null }, h("summary", {}, k, countOf(y)), tree(y, k, depth + 1))));
+  }
+  return fmt(key, v);
+}
+
+const countOf = (y) => (Array.isArray(y) ? ` (${y.length})` : "");
+function summaryOf(x, i) {
+  for (const k of ["name", "Name", "dll", "DLL", "module", "path", "type", "Type", "id"]) if (x[k] !== undefined) return String(x[k]);
+  return `#${i}`;
+}
+
+function message(text, kind = "error") {
+  const m = $("message");
+  if (!text) {
+    m.hidden = true;
+    return;
+  }
+  m.className = kind === "info" ? "info" : "";
+  m.textContent = text;
+  m.hidden = false;
+}
+
+function download(name, data, type = "application/octet-stream") {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = h("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
+}
+
+const can = (...names) => !!st.p && names.every((n) => st.p.available(n));
+
+/** orNote runs an API call; a failure shows its message in el instead of the content. */
+async function orNote(el, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    clear(el, h("p", { className: "muted" }, e.message));
+    return undefined;
+  }
+}
+
+// ---------- start-up ----------
+
+async function start() {
+  const inline = window.PEEK32_INLINE;
+  const opts = { onProgress: (loaded, total) => progress(loaded, total) };
+  if (inline) {
+    opts.workerURL = URL.createObjectURL(new Blob([inline.worker], { type: "text/javascript" }));
+    opts.wasmBytes = base64(inline.wasm).buffer;
+  } else {
+    opts.workerURL = "worker.js";
+    opts.wasmURL = "peek32.wasm";
+  }
+  const t0 = performance.now();
+  try {
+    st.p = await Peek32.create(opts);
+  } catch (e) {
+    $("status").textContent = "peek32 could not start";
+    message(`peek32 could not start: ${e.message}`);
+    return;
+  }
+  st.p.on("events", onEvents);
+  st.p.on("fatal", (e) => message(`The emulator stopped working: ${e.error}. Reload the page to start again.`));
+  const ms = performance.now() - t0;
+  $("load-progress").hidden = true;
+  const missing = st.p.methods.filter((m) => !m.available).map((m) => m.name);
+  $("status").textContent = `Ready (${Math.round(ms)} ms)` + (missing.length ? ` — this build cannot yet: ${missing.join(", ")}` : "");
+  window.peek32 = { client: st.p, readyMs: ms }; // for the console, tests and benchmarks
+  document.body.dataset.ready = "1";
+  loadSamples(inline);
+  updateButtons();
+}
+
+function progress(loaded, total) {
+  const pr = $("load-progress");
+  if (total > 0) {
+    pr.max = total;
+    pr.value = loaded;
+    $("status").textContent = `Loading peek32… ${Math.round((100 * loaded) / total)}%`;
+  } else {
+    pr.removeAttribute("value");
+    $("status").textContent = `Loading peek32… ${(loaded / 1048576).toFixed(1)} MiB`;
+  }
+}
+
+function base64(s) {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let sampleData = new Map();
+async function loadSamples(inline) {
+  let list = [];
+  try {
+    if (inline) {
+      list = inline.samples || [];
+      for (const s of list) sampleData.set(s.name, base64(s.data));
+    } else {
+      const r = await fetch("samples/index.json");
+      if (r.ok) list = await r.json();
+    }
+  } catch {
+    list = [];
+  }
+  const sel = $("samples");
+  for (const s of list) sel.append(h("option", { value: s.name }, `${s.name} (${(s.size / 1024).toFixed(0)} KiB)`));
+  if (list.length === 0) sel.append(h("option", { value: "", disabled: "" }, "(no samples in this build)"));
+}
+
+async function openSample(name) {
+  let bytes = sampleData.get(name);
+  if (!bytes) {
+    const r = await fetch("samples/" + encodeURIComponent(name));
+    if (!r.ok) {
+      message(`Cannot load the sample ${name}: HTTP ${r.status}`);
+      return;
+    }
+    bytes = new Uint8Array(await r.arrayBuffer());
+  }
+  await openFiles([{ name, bytes }]);
+}
+
+// ---------- opening files ----------
+
+async function readFiles(fileList) {
+  return Promise.all([...fileList].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+}
+
+/** openFiles takes the dropped/opened files: shows the PE view of the program, then runs it if it can. */
+async function openFiles(files) {
+  if (!st.p) {
+    message("peek32 is still loading; try again in a moment.", "info");
+    return;
+  }
+  if (files.length === 0) return;
+  if (st.running) await st.p.pause().catch(() => {});
+  message("");
+  st.files = files;
+  st.exe = files.find((f) => /\.(exe|com|scr)$/i.test(f.name)) || files[0];
+  renderFiles();
+  resetRunViews();
+  selectTab("pe");
+  clear($("pe-view"), h("p", { className: "muted" }, `Reading ${st.exe.name}…`));
+  st.report = null;
+  let runnable = true;
+  try {
+    st.report = await st.p.inspect(st.exe.bytes);
+    renderPE(st.exe, st.report);
+    if (st.report && st.report.notRunnable) {
+      runnable = false;
+      message(`${st.exe.name} cannot run: ${st.report.notRunnable}`);
+    }
+  } catch (e) {
+    if (e.kind === "not-available") {
+      clear($("pe-view"), h("p", { className: "muted" }, `The PE view is not in this build yet (${e.message}).`));
+    } else {
+      runnable = false;
+      clear($("pe-view"), h("h2", {}, st.exe.name), h("p", {}, e.message));
+      message(`${st.exe.name} cannot run: ${e.message}`);
+    }
+  }
+  document.body.dataset.opened = st.exe.name;
+  if (runnable) await launch();
+  updateButtons();
+}
+
+function renderFiles() {
+  clear($("file-list"), st.files.map((f) =>
+    h("li", {}, h("span", {}, f === st.exe ? "▶ " : "  ", f.name), h("span", { className: "muted" }, `${f.bytes.length} bytes`))));
+}
+
+function renderPE(file, rep) {
+  const view = $("pe-view");
+  clear(view, h("h2", {}, file.name), h("p", { className: "muted" }, `${file.bytes.length} bytes`), tree(rep));
+}
+
+// ---------- running ----------
+
+function resetRunViews() {
+  st.pid = st.tid = st.mainPid = 0;
+  st.trace = [];
+  st.timeline = [];
+  st.events = 0;
+  st.instructions = 0;
+  st.mips = 0;
+  st.state = null;
+  st.exitCodes.clear();
+  for (const c of st.consoles.values()) c.term.dispose();
+  st.consoles.clear();
+  clear($("consoles"));
+  clear($("console-tabs"));
+  clear($("timeline"));
+  clear($("trace").tBodies[0]);
+  clear($("written-list"), h("li", { className: "muted" }, "none"));
+  for (const id of ["disasm", "regs", "stack", "hex"]) clear($(id));
+  for (const id of ["memory-map", "threads", "handles", "modules"]) clear($(id));
+  updateStats();
+}
+
+function commandLine() {
+  const name = st.exe.name;
+  const prog = /\s/.test(name) ? `"C:\\${name}"` : `C:\\${name}`;
+  const args = $("cmdline").value.trim();
+  return args ? `${prog} ${args}` : prog;
+}
+
+/** launch boots a fresh machine, gives it the files, creates the process and runs it. */
+async function launch() {
+  if (!can("boot", "addFile", "createProcess", "run")) {
+    const lacking = ["boot", "addFile", "createProcess", "run"].filter((n) => !st.p.available(n));
+    message(`This build can show the PE view but cannot run programs yet (missing: ${lacking.join(", ")}).`, "info");
+    return;
+  }
+  try {
+    await st.p.boot({ traceAPI: true });
+    for (const f of st.files) await st.p.addFile("C:\\" + f.name, f.bytes);
+    addTimeline({ text: `CreateProcess("${commandLine()}")` });
+    const info = await st.p.createProcess(commandLine());
+    st.pid = st.mainPid = info.pid;
+    st.tid = info.tid;
+    await refreshAll();
+  } catch (e) {
+    message(`${st.exe.name} could not start: ${e.message}`);
+    addTimeline({ text: e.message, bad: true });
+    return;
+  }
+  await runMachine();
+}
+
+async function runMachine() {
+  if (st.running) return;
+  st.running = true;
+  updateButtons();
+  try {
+    const res = await st.p.run();
+    st.state = res.state;
+  } catch (e) {
+    message(`Run stopped: ${e.message}`);
+  } finally {
+    st.running = false;
+    updateButtons();
+    updateStats();
+    await refreshAll();
+  }
+}
+
+function onEvents(batch) {
+  st.state = batch.state;
+  st.instructions = batch.instructions ?? st.instructions;
+  st.mips = batch.mips ?? st.mips;
+  for (const e of batch.events || []) onEvent(e);
+  updateStats();
+  const now = performance.now();
+  if (now - st.lastRefresh > 700) {
+    st.lastRefresh = now;
+    refreshProcesses();
+  }
+}
+
+function onEvent(e) {
+  st.events++;
+  switch (e.kind) {
+    case "console":
+      consoleFor(e.pid).term.write(e.text ?? "");
+      break;
+    case "api":
+      if (st.trace.length < MAX_TRACE) st.trace.push(e);
+      if (traceMatches(e)) appendTraceRow(e);
+      break;
+    case "process-exited":
+      st.exitCodes.set(e.pid, e.exitCode);
+      addTimeline({ text: `process ${e.pid} exited with code ${e.exitCode} (0x${hex(e.exitCode)})`, exit: true });
+      if (e.pid === st.mainPid) document.body.dataset.exitCode = String(e.exitCode);
+      break;
+    case "step":
+    case "process-created":
+    case "thread-created":
+    case "module-loaded":
+    case "thread-exited":
+    case "exception":
+    case "debug-string":
+      addTimeline({ text: eventText(e), bad: e.kind === "exception" });
+      break;
+    default:
+      addTimeline({ text: eventText(e) });
+  }
+}
+
+function eventText(e) {
+  if (e.text) return `${e.kind === "step" ? "" : e.kind + ": "}${e.text}`;
+  const rest = Object.entries(e).filter(([k]) => k !== "kind" && k !== "seq").map(([k, v]) => `${k}=${fmt(k, v)}`);
+  return `${e.kind} ${rest.join(" ")}`;
+}
+
+function addTimeline({ text, exit, bad }) {
+  st.timeline.push(text);
+  const ol = $("timeline");
+  if (ol.childNodes.length > 400) ol.firstChild.remove();
+  ol.append(h("li", { className: exit ? "exit" : bad ? "bad" : "" }, text));
+}
+
+function updateStats() {
+  $("stat-count").textContent = st.instructions.toLocaleString("en-US");
+  $("stat-mips").textContent = (st.mips || 0).toFixed(1);
+  const s = st.state;
+  let t = "";
+  if (s) t = s.status === "exited" ? `exited, code ${s.exitCode}` : s.status;
+  if (st.running) t = "running";
+  $("stat-state").textContent = t;
+  document.body.dataset.state = t;
+}
+
+function updateButtons() {
+  const loaded = !!st.exe && st.mainPid !== 0;
+  const alive = loaded && st.state?.status !== "exited";
+  $("btn-run").disabled = !loaded || st.running || !alive;
+  $("btn-pause").disabled = !st.running;
+  for (const [id, m] of [["btn-step", "step"], ["btn-over", "stepOver"], ["btn-out", "stepOut"]]) {
+    $(id).disabled = st.running || !alive || !can(m);
+  }
+  $("btn-restart").disabled = !st.exe || st.running;
+  $("btn-export-trace").disabled = st.trace.length === 0;
+  $("btn-export-report").disabled = !st.exe;
+}
+
+// ---------- consoles ----------
+
+function consoleFor(pid) {
+  let c = st.consoles.get(pid);
+  if (c) return c;
+  const el = h("div", { className: "term", "data-pid": pid });
+  $("consoles").append(el);
+  const term = new Terminal({ convertEol: true, fontSize: 13, scrollback: 5000, cursorBlink: true });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  term.open(el);
+  c = { term, fit, el, line: "" };
+  st.consoles.set(pid, c);
+  term.onData((d) => consoleInput(pid, c, d));
+  const name = procName(pid);
+  $("console-tabs").append(h("button", { "data-pid": pid, onclick: () => showConsole(pid) }, `${name} (${pid})`));
+  showConsole(pid);
+  return c;
+}
+
+function showConsole(pid) {
+  for (const [p, c] of st.consoles) c.el.hidden = p !== pid;
+  for (const b of $("console-tabs").children) b.setAttribute("aria-selected", String(Number(b.dataset.pid) === pid));
+  const c = st.consoles.get(pid);
+  if (c && !$("panel-console").hidden) c.fit.fit();
+}
+
+/** consoleInput is a cooked-mode line editor: echo, backspace, and Enter sends the line to the guest's stdin. */
+function consoleInput(pid, c, data) {
+  for (const ch of data) {
+    if (ch === "\r") {
+      c.term.write("\r\n");
+      const line = c.line + "\r\n";
+      c.line = "";
+      if (can("writeStdin")) st.p.writeStdin(pid, line).catch((e) => message(e.message));
+      else message("This build cannot send input to programs yet.", "info");
+    } else if (ch === "\x7f" || ch === "\b") {
+      if (c.line.length > 0) {
+        c.line = c.line.slice(0, -1);
+        c.term.write("\b \b");
+      }
+    } else if (ch >= " " || ch === "\t") {
+      c.line += ch;
+      c.term.write(ch);
+    }
+  }
+}
+
+// ---------- processes, threads, handles, modules, memory ----------
+
+let procs = [];
+const procName = (pid) => (procs.find((p) => p.pid === pid)?.name ?? `pid ${pid}`);
+
+async function refreshProcesses() {
+  if (!can("processes")) return;
+  try {
+    procs = await st.p.processes();
+  } catch {
+    return;
+  }
+  const ul = $("proc-tree");
+  const byParent = new Map();
+  const pids = new Set(procs.map((p) => p.pid));
+  for (const p of procs) {
+    const parent = pids.has(p.parentPid) && p.parentPid !== p.pid ? p.parentPid : 0;
+    if (!byParent.has(parent)) byParent.set(parent, []);
+    byParent.get(parent).push(p);
+  }
+  const node = (p, depth) => {
+    const exited = p.exited || p.state === "exited" || st.exitCodes.has(p.pid);
+    const code = p.exitCode ?? st.exitCodes.get(p.pid);
+    const label = h("span", {
+      className: `proc${p.pid === st.pid ? " sel" : ""}${exited ? " exited" : ""}`,
+      "data-pid": p.pid,
+      onclick: () => selectProcess(p.pid),
+    }, `${p.name} (${p.pid})`, exited && code !== undefined ? ` exit ${code}` : "");
+    const kids = depth < 32 ? (byParent.get(p.pid) || []).map((c) => node(c, depth + 1)) : [];
+    return h("li", {}, label, kids.length ? h("ul", {}, kids) : null);
+  };
+  clear(ul, (byParent.get(0) || []).map((p) => node(p, 0)));
+}
+
+function selectProcess(pid) {
+  st.pid = pid;
+  const p = procs.find((x) => x.pid === pid);
+  if (p && p.mainTid) st.tid = p.mainTid;
+  refreshAll();
+  if (st.consoles.has(pid)) showConsole(pid);
+}
+
+async function refreshAll() {
+  await refreshProcesses();
+  const active = document.querySelector("#tabs [aria-selected=true]")?.dataset.tab;
+  await refreshTab(active);
+  await refreshWritten();
+  updateButtons();
+}
+
+async function refreshTab(tab) {
+  if (!st.p || !st.pid) return;
+  const pid = st.pid;
+  const gen = (method, el, args, opts) =>
+    orNote(el, async () => clear(el, table(await st.p.call(method, args), opts)));
+  switch (tab) {
+    case "memory":
+      return gen("memoryMap", $("memory-map"), { pid });
+    case "threads":
+      return gen("threads", $("threads"), { pid }, {
+        onRow: (t) => {
+          st.tid = t.tid;
+          selectTab("debugger");
+        },
+        selected: (t) => t.tid === st.tid,
+      });
+    case "handles":
+      return gen("handles", $("handles"), { pid });
+    case "modules":
+      return gen("modules", $("modules"), { pid });
+    case "debugger":
+      return refreshDebugger();
+    case "console": {
+      const c = st.consoles.get(st.pid) || [...st.consoles.values()][0];
+      if (c) c.fit.fit();
+      return;
+    }
+  }
+}
+
+async function refreshWritten() {
+  if (!can("writtenFiles")) return;
+  let files;
+  try {
+    files = await st.p.writtenFiles();
+  } catch {
+    return;
+  }
+  const ul = $("written-list");
+  if (!files || files.length === 0) {
+    clear(ul, h("li", { className: "muted" }, "none"));
+    return;
+  }
+  clear(ul, files.map((f) => h("li", {}, h("span", {}, f.path), h("span", { className: "muted" }, `${f.size} bytes`),
+    h("button", { onclick: () => saveWritten(f.path) }, "download"))));
+}
+
+async function saveWritten(path) {
+  try {
+    const bytes = await st.p.readFile(path);
+    download(path.split(/[\\/]/).pop() || "file", bytes);
+  } catch (e) {
+    message(e.message);
+  }
+}
+
+// ---------- debugger ----------
+
+async function refreshDebugger() {
+  if (!st.tid) return;
+  const regs = await orNote($("regs"), () => st.p.registers(st.tid));
+  if (regs) clear($("regs"), formatRegs(regs));
+  const eip = regs ? regs.eip ?? regs.EIP : undefined;
+  const esp = regs ? regs.esp ?? regs.ESP : undefined;
+  if (typeof eip === "number") {
+    const lines = await orNote($("disasm"), () => st.p.disassemble(st.pid, eip, 24));
+    if (lines) {
+      clear($("disasm"), lines.map((l) => {
+        const addr = l.addr ?? l.address;
+        const text = `${hex(addr)}  ${(l.bytes || "").padEnd(20)} ${l.text ?? l.asm ?? ""}${l.symbol ? "   ; " + l.symbol : ""}\n`;
+        return h("span", { className: addr === eip ? "cur" : "" }, text);
+      }));
+    }
+  }
+  if (typeof esp === "number") {
+    const b = await orNote($("stack"), () => st.p.readMemory(st.pid, esp, 64));
+    if (b) clear($("stack"), dwords(esp, b));
+  }
+  const ha = parseInt($("hex-addr").value, 16);
+  if (!isNaN(ha)) showHex(ha);
+}
+
+function formatRegs(r) {
+  const out = [];
+  for (const [k, v] of Object.entries(r)) {
+    if (typeof v === "number") out.push(`${k.toUpperCase().padEnd(7)} ${/flags/i.test(k) ? hex(v) + "  " + flagNames(v) : hex(v)}`);
+    else if (v && typeof v === "object") out.push(`${k}: ${JSON.stringify(v)}`);
+    else out.push(`${k}: ${v}`);
+  }
+  return out.join("\n");
+}
+
+function flagNames(f) {
+  const names = [[0, "CF"], [2, "PF"], [4, "AF"], [6, "ZF"], [7, "SF"], [8, "TF"], [9, "IF"], [10, "DF"], [11, "OF"]];
+  return names.map(([b, n]) => ((f >> b) & 1 ? n : n.toLowerCase())).join(" ");
+}
+
+function dwords(base, b) {
+  const lines = [];
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i + 4 <= b.length; i += 4) lines.push(`${hex(base + i)}  ${hex(dv.getUint32(i, true))}`);
+  return lines.join("\n");
+}
+
+async function showHex(addr) {
+  const b = await orNote($("hex"), () => st.p.readMemory(st.pid, addr, 256));
+  if (!b) return;
+  const lines = [];
+  for (let i = 0; i < b.length; i += 16) {
+    const row = [...b.subarray(i, i + 16)];
+    const hx = row.map((x) => x.toString(16).padStart(2, "0")).join(" ");
+    const asc = row.map((x) => (x >= 32 && x < 127 ? String.fromCharCode(x) : ".")).join("");
+    lines.push(`${hex(addr + i)}  ${hx.padEnd(48)}  ${asc}`);
+  }
+  clear($("hex"), lines.join("\n"));
+}
+
+async function stepWith(method) {
+  try {
+    const s = await st.p.call(method, { tid: st.tid });
+    if (s && typeof s === "object" && s.status) st.state = s;
+    if (s && typeof s.instructions === "number") st.instructions += s.instructions;
+    for (const e of can("drainEvents") ? await st.p.drainEvents() : []) onEvent(e);
+  } catch (e) {
+    message(e.message);
+  }
+  updateStats();
+  selectTab("debugger");
+  await refreshAll();
+}
+
+async function addBreakpoint() {
+  const v = $("bp-input").value.trim();
+  if (!v) return;
+  const addr = /^(0x)?[0-9a-f]+$/i.test(v) && /[0-9]/.test(v) ? parseInt(v, 16) : NaN;
+  try {
+    if (!isNaN(addr)) {
+      await st.p.setBreakpoint(st.pid, addr);
+      st.breakpoints.push({ kind: "addr", value: addr });
+    } else {
+      await st.p.setAPIBreakpoint(v);
+      st.breakpoints.push({ kind: "api", value: v });
+    }
+    $("bp-input").value = "";
+    renderBreakpoints();
+  } catch (e) {
+    message(e.message);
+  }
+}
+
+function renderBreakpoints() {
+  clear($("bp-list"), st.breakpoints.map((b, i) =>
+    h("li", {}, b.kind === "addr" ? hex(b.value) : b.value, h("button", {
+      title: "remove",
+      onclick: async () => {
+        if (b.kind === "addr" && can("clearBreakpoint")) await st.p.clearBreakpoint(st.pid, b.value).catch((e) => message(e.message));
+        st.breakpoints.splice(i, 1);
+        renderBreakpoints();
+      },
+    }, "×"))));
+}
+
+// ---------- API trace ----------
+
+function traceFilter() {
+  return { dll: $("f-dll").value.trim().toLowerCase(), fn: $("f-func").value.trim().toLowerCase(), tid: $("f-tid").value.trim() };
+}
+
+function traceMatches(e, f = traceFilter()) {
+  if (f.dll && !String(e.dll ?? "").toLowerCase().includes(f.dll)) return false;
+  if (f.fn && !String(e.name ?? e.function ?? "").toLowerCase().includes(f.fn)) return false;
+  if (f.tid && String(e.tid) !== f.tid) return false;
+  return true;
+}
+
+function traceRow(e) {
+  const call = e.text ?? (Array.isArray(e.args) ? `(${e.args.map((a) => (typeof a === "number" ? "0x" + hex(a) : String(a))).join(", ")})` : "");
+  const ret = e.ret === undefined ? "" : typeof e.ret === "number" ? "0x" + hex(e.ret) : String(e.ret);
+  return h("tr", {}, [e.seq ?? "", e.pid ?? "", e.tid ?? "", e.dll ?? "", e.name ?? e.function ?? "", call, ret].map((x) => h("td", {}, x)));
+}
+
+function appendTraceRow(e) {
+  const body = $("trace").tBodies[0];
+  body.append(traceRow(e));
+  if (body.rows.length > SHOWN_TRACE) body.deleteRow(0);
+  $("trace-count").textContent = `${st.trace.length} calls`;
+}
+
+function rerenderTrace() {
+  const f = traceFilter();
+  const rows = st.trace.filter((e) => traceMatches(e, f));
+  clear($("trace").tBodies[0], rows.slice(-SHOWN_TRACE).map(traceRow));
+  $("trace-count").textContent = `${rows.length} of ${st.trace.length} calls`;
+}
+
+// ---------- export ----------
+
+async function exportReport() {
+  const rep = {
+    peek32: st.p?.version,
+    file: st.exe && { name: st.exe.name, size: st.exe.bytes.length },
+    files: st.files.map((f) => ({ name: f.name, size: f.bytes.length })),
+    commandLine: st.exe ? commandLine() : "",
+    pe: st.report,
+    state: st.state,
+    instructions: st.instructions,
+    timeline: st.timeline,
+    exitCodes: Object.fromEntries(st.exitCodes),
+    apiCalls: st.trace.length,
+  };
+  for (const [key, method] of [["processes", "processes"], ["writtenFiles", "writtenFiles"]]) {
+    if (can(method)) rep[key] = await st.p.call(method).catch((e) => ({ error: e.message }));
+  }
+  if (can("memoryMap") && st.mainPid) rep.memoryMap = await st.p.memoryMap(st.mainPid).catch((e) => ({ error: e.message }));
+  download(`${st.exe ? st.exe.name : "peek32"}.report.json`, JSON.stringify(rep, null, 1), "application/json");
+}
+
+// ---------- tabs, drop zone, buttons ----------
+
+function selectTab(name) {
+  for (const b of $("tabs").children) b.setAttribute("aria-selected", String(b.dataset.tab === name));
+  for (const p of document.querySelectorAll(".panel")) p.hidden = p.id !== "panel-" + name;
+  refreshTab(name);
+}
+
+function wire() {
+  for (const b of $("tabs").children) b.addEventListener("click", () => selectTab(b.dataset.tab));
+  $("open").addEventListener("change", async (e) => {
+    const files = await readFiles(e.target.files);
+    e.target.value = "";
+    openFiles(files);
+  });
+  $("samples").addEventListener("change", (e) => {
+    const name = e.target.value;
+    e.target.value = "";
+    if (name) openSample(name);
+  });
+  let depth = 0;
+  const overlay = $("drop-overlay");
+  window.addEventListener("dragenter", (e) => {
+    e.preventDefault();
+    depth++;
+    overlay.hidden = false;
+  });
+  window.addEventListener("dragleave", () => {
+    if (--depth <= 0) {
+      depth = 0;
+      overlay.hidden = true;
+    }
+  });
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", async (e) => {
+    e.preventDefault();
+    depth = 0;
+    overlay.hidden = true;
+    if (e.dataTransfer && e.dataTransfer.files.length) openFiles(await readFiles(e.dataTransfer.files));
+  });
+  $("btn-run").addEventListener("click", () => runMachine());
+  $("btn-pause").addEventListener("click", () => st.p.pause());
+  $("btn-step").addEventListener("click", () => stepWith("step"));
+  $("btn-over").addEventListener("click", () => stepWith("stepOver"));
+  $("btn-out").addEventListener("click", () => stepWith("stepOut"));
+  $("btn-restart").addEventListener("click", () => st.exe && openFiles(st.files));
+  $("btn-export-trace").addEventListener("click", () =>
+    download(`${st.exe ? st.exe.name : "peek32"}.trace.json`, JSON.stringify(st.trace, null, 1), "application/json"));
+  $("btn-export-report").addEventListener("click", () => exportReport());
+  $("bp-add").addEventListener("click", addBreakpoint);
+  $("bp-input").addEventListener("keydown", (e) => e.key === "Enter" && addBreakpoint());
+  $("hex-go").addEventListener("click", () => {
+    const a = parseInt($("hex-addr").value, 16);
+    if (!isNaN(a)) showHex(a);
+  });
+  for (const id of ["f-dll", "f-func", "f-tid"]) $(id).addEventListener("input", rerenderTrace);
+  window.addEventListener("resize", () => {
+    for (const c of st.consoles.values()) if (!c.el.hidden && !$("panel-console").hidden) c.fit.fit();
+  });
+  window.addEventListener("keydown", (e) => {
+    if (e.target instanceof HTMLInputElement || e.target.closest?.(".term")) return;
+    const click = (id) => {
+      if (!$(id).disabled) {
+        e.preventDefault();
+        $(id).click();
+      }
+    };
+    if (e.key === "F5") click("btn-run");
+    else if (e.key === "F10") click("btn-over");
+    else if (e.key === "F11" && e.shiftKey) click("btn-out");
+    else if (e.key === "F11") click("btn-step");
+  });
+}
+
+wire();
+start();

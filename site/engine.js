@@ -1,0 +1,212 @@
+// engine.js: the worker side of peek32's JS API. It hosts the Go wasm (wasm/main.go), answers calls from
+// the client (site/peek32.js), and runs the machine in slices. It is environment-neutral: site/worker.js
+// starts it in a browser Web Worker, site/node-worker.mjs in a Node worker thread.
+//
+// Messages in (from the client):
+//   {type: "init", wasmURL?, wasmBytes?}           load and start the wasm (progress reported while fetching)
+//   {type: "call", id, method, args, data?}         one synchronous Go call; answered by a "reply"
+//   {type: "run", id, slice?, maxInstructions?}     run in slices until the machine stops or "pause" arrives;
+//                                                   answered by a "reply" when the loop ends
+//   {type: "pause", id}                             ask a running loop to stop after its current slice
+// Messages out:
+//   {type: "progress", loaded, total}               while the wasm downloads (total 0 when unknown)
+//   {type: "ready", version, methods}               the API is up
+//   {type: "reply", id, ok: true, result} | {type: "reply", id, ok: false, error, kind}
+//   {type: "events", events, state, instructions, mips}   one batch per slice while running
+//   {type: "fatal", error}                          the wasm could not start or exited
+//
+// Slicing: each "run" call into Go is bounded by an instruction budget sized so a slice takes about
+// SLICE_MS; between slices the loop yields to the event loop through a MessageChannel (not setTimeout,
+// whose nesting clamp would cost 4 ms a slice), so a "pause" message is handled within one slice.
+
+const SLICE_MS = 16;
+const MIN_BUDGET = 1000;
+const MAX_BUDGET = 50_000_000;
+
+/**
+ * Starts the engine.
+ * @param {(msg: object, transfer?: Transferable[]) => void} post sends a message to the client
+ * @param {(url: string, onProgress: (loaded: number, total: number) => void) => Promise<ArrayBuffer>} fetchBytes
+ * @returns {(msg: object) => void} the handler for messages from the client
+ */
+export function startEngine(post, fetchBytes) {
+  let go = null; // the Go API object (globalThis.peek32Go) once ready
+  let loop = null; // {pauseRequested} while a run loop is active
+  let budget = 200_000;
+  const pending = []; // messages that arrived before the wasm was ready
+
+  const yieldNow = makeYield();
+
+  function goCall(method, args, data) {
+    const argsJSON = args === undefined ? "" : JSON.stringify(args);
+    const r = go.call(method, argsJSON, data instanceof Uint8Array ? data : undefined);
+    if (!r) throw apiError(method, "no result from the wasm (it may have exited)", "internal");
+    if (r.error !== undefined) throw apiError(method, r.error, r.kind || "");
+    if (r.bytes !== undefined) return r.bytes;
+    return JSON.parse(r.json);
+  }
+
+  function reply(id, fn) {
+    try {
+      const result = fn();
+      post({ type: "reply", id, ok: true, result });
+    } catch (e) {
+      post({ type: "reply", id, ok: false, error: String(e.message || e), kind: e.kind || "" });
+    }
+  }
+
+  function available(method) {
+    return go.methods.some((m) => m.name === method && m.available);
+  }
+
+  async function runLoop(msg) {
+    if (loop) {
+      post({ type: "reply", id: msg.id, ok: false, error: "run: the machine is already running", kind: "argument" });
+      return;
+    }
+    loop = { pauseRequested: false };
+    if (msg.slice) budget = clamp(msg.slice, MIN_BUDGET, MAX_BUDGET);
+    const haveEvents = available("drainEvents");
+    let total = 0;
+    let state = null;
+    const started = now();
+    try {
+      for (;;) {
+        const t0 = now();
+        state = goCall("run", { budget });
+        const dt = now() - t0;
+        const ran = Number(state.instructions || 0);
+        total += ran;
+        const events = haveEvents ? goCall("drainEvents") : [];
+        const elapsed = (now() - started) / 1000;
+        post({ type: "events", events, state, instructions: total, mips: elapsed > 0 ? total / elapsed / 1e6 : 0 });
+        if (state.status !== "running" || loop.pauseRequested) break;
+        if (msg.maxInstructions && total >= msg.maxInstructions) break;
+        // Aim each slice at SLICE_MS: grow or shrink the budget from what this slice achieved.
+        if (ran > 0 && dt > 0) budget = clamp(Math.round((budget * SLICE_MS) / dt), MIN_BUDGET, MAX_BUDGET);
+        await yieldNow();
+      }
+      post({ type: "reply", id: msg.id, ok: true, result: { state, paused: loop.pauseRequested, instructions: total } });
+    } catch (e) {
+      post({ type: "reply", id: msg.id, ok: false, error: String(e.message || e), kind: e.kind || "" });
+    } finally {
+      loop = null;
+    }
+  }
+
+  function handle(msg) {
+    if (!go && msg.type !== "init") {
+      pending.push(msg);
+      return;
+    }
+    switch (msg.type) {
+      case "init":
+        init(msg);
+        return;
+      case "call":
+        reply(msg.id, () => goCall(msg.method, msg.args, msg.data));
+        return;
+      case "run":
+        runLoop(msg);
+        return;
+      case "pause":
+        if (loop) loop.pauseRequested = true;
+        post({ type: "reply", id: msg.id, ok: true, result: { wasRunning: !!loop } });
+        return;
+      default:
+        if (msg.id !== undefined) {
+          post({ type: "reply", id: msg.id, ok: false, error: `unknown message type ${msg.type}`, kind: "argument" });
+        }
+    }
+  }
+
+  async function init(msg) {
+    try {
+      if (typeof globalThis.Go !== "function") throw new Error("wasm_exec.js is not loaded (globalThis.Go missing)");
+      let bytes = msg.wasmBytes;
+      if (!bytes) {
+        bytes = await fetchBytes(msg.wasmURL, (loaded, total) => post({ type: "progress", loaded, total }));
+      } else {
+        post({ type: "progress", loaded: bytes.byteLength, total: bytes.byteLength });
+      }
+      const g = new globalThis.Go();
+      const { instance } = await WebAssembly.instantiate(bytes, g.importObject);
+      g.run(instance).then(
+        () => post({ type: "fatal", error: "the peek32 wasm exited" }),
+        (e) => post({ type: "fatal", error: "the peek32 wasm crashed: " + String(e && e.message ? e.message : e) }),
+      );
+      const api = globalThis.peek32Go;
+      if (!api || typeof api.call !== "function") throw new Error("the wasm did not export peek32Go");
+      go = { call: api.call, methods: [] };
+      go.methods = goCall("methods");
+      const version = goCall("version");
+      post({ type: "ready", version, methods: go.methods });
+      for (const m of pending.splice(0)) handle(m);
+    } catch (e) {
+      post({ type: "fatal", error: "cannot start peek32: " + String(e && e.message ? e.message : e) });
+    }
+  }
+
+  return handle;
+}
+
+function apiError(method, message, kind) {
+  const e = new Error(message);
+  e.kind = kind;
+  e.method = method;
+  return e;
+}
+
+function clamp(v, lo, hi) {
+  return Math.max(lo, Math.min(hi, v));
+}
+
+function now() {
+  return globalThis.performance ? performance.now() : Date.now();
+}
+
+// makeYield returns a function whose promise resolves on the next macrotask, without setTimeout's clamp.
+function makeYield() {
+  if (typeof MessageChannel !== "function") return () => new Promise((r) => setTimeout(r, 0));
+  const ch = new MessageChannel();
+  const waiting = [];
+  ch.port1.onmessage = () => {
+    const r = waiting.shift();
+    if (r) r();
+  };
+  if (typeof ch.port1.unref === "function") ch.port1.unref(); // Node: do not keep the thread alive
+  return () =>
+    new Promise((r) => {
+      waiting.push(r);
+      ch.port2.postMessage(0);
+    });
+}
+
+/** fetchWithProgress is the browser's fetchBytes: fetch(url), reporting bytes as they arrive. */
+export async function fetchWithProgress(url, onProgress) {
+  const resp = await fetch(url);
+  if (!resp.ok) throw new Error(`fetching ${url}: HTTP ${resp.status}`);
+  const total = Number(resp.headers.get("content-length") || 0);
+  if (!resp.body || !resp.body.getReader) {
+    const buf = await resp.arrayBuffer();
+    onProgress(buf.byteLength, buf.byteLength);
+    return buf;
+  }
+  const reader = resp.body.getReader();
+  const chunks = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    onProgress(loaded, total);
+  }
+  const out = new Uint8Array(loaded);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out.buffer;
+}
