@@ -4,11 +4,11 @@ import "testing"
 
 func TestRun_SimpleArith(t *testing.T) {
 	code := asm(
-		b(0xB8, 5, 0, 0, 0),    // mov eax, 5
-		b(0xBB, 7, 0, 0, 0),    // mov ebx, 7
-		b(0x01, 0xD8),          // add eax, ebx
-		b(0x6B, 0xC0, 0x03),    // imul eax, eax, 3
-		b(0x0F, 0x0B),          // ud2
+		b(0xB8, 5, 0, 0, 0), // mov eax, 5
+		b(0xBB, 7, 0, 0, 0), // mov ebx, 7
+		b(0x01, 0xD8),       // add eax, ebx
+		b(0x6B, 0xC0, 0x03), // imul eax, eax, 3
+		b(0x0F, 0x0B),       // ud2
 	)
 	c := newTestCPU(t, code)
 	if r := c.Run(100); r != StopFault {

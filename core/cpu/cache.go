@@ -5,9 +5,9 @@ import (
 )
 
 const (
-	maxBlockInsts = 64         // a block holds at most this many instructions
-	fastBits      = 12         // the direct-mapped lookup table has 1<<fastBits slots
-	maxBlocks     = 1 << 18    // beyond this many cached blocks the cache is flushed
+	maxBlockInsts = 64      // a block holds at most this many instructions
+	fastBits      = 12      // the direct-mapped lookup table has 1<<fastBits slots
+	maxBlocks     = 1 << 18 // beyond this many cached blocks the cache is flushed
 	pageMask      = ^uint32(mm.PageSize - 1)
 )
 

@@ -37,10 +37,6 @@ var parity = func() (t [256]bool) {
 	return t
 }()
 
-func (c *CPU) setLazy(op, size uint8, a, b, res uint32) {
-	c.lf.op, c.lf.size, c.lf.a, c.lf.b, c.lf.res = op, size, a, b, res
-}
-
 // cf returns the carry flag without materializing the others.
 func (c *CPU) cf() bool {
 	l := &c.lf

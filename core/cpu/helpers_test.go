@@ -46,12 +46,6 @@ func newTestCPU(tb testing.TB, code []byte) *CPU {
 	return c
 }
 
-// runUntilFault runs until something other than the budget stops the CPU (bounded).
-func runTo(tb testing.TB, c *CPU, budget uint64) StopReason {
-	tb.Helper()
-	return c.Run(budget)
-}
-
 func asm(parts ...[]byte) []byte {
 	var out []byte
 	for _, p := range parts {

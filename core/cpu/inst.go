@@ -34,8 +34,8 @@ const (
 	maskST   argMask = 1 << argST
 	maskMM   argMask = 1 << argMM
 	maskXMM  argMask = 1 << argXMM
-	maskRM   = maskReg | maskMem
-	maskRMI  = maskReg | maskMem | maskImm
+	maskRM           = maskReg | maskMem
+	maskRMI          = maskReg | maskMem | maskImm
 	maskAny  argMask = 1<<numArgKinds - 1
 )
 

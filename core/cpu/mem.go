@@ -47,12 +47,12 @@ func (c *CPU) write64(a uint32, v uint64) bool { return c.Mem.Write64(a, v) }
 func (c *CPU) readMem(a uint32, size uint16) (uint32, bool) {
 	switch size {
 	case 4:
-		return c.Mem.Read32(a)
+		return c.read32(a)
 	case 2:
-		v, ok := c.Mem.Read16(a)
+		v, ok := c.read16(a)
 		return uint32(v), ok
 	default:
-		v, ok := c.Mem.Read8(a)
+		v, ok := c.read8(a)
 		return uint32(v), ok
 	}
 }
@@ -61,11 +61,11 @@ func (c *CPU) readMem(a uint32, size uint16) (uint32, bool) {
 func (c *CPU) writeMem(a uint32, size uint16, v uint32) bool {
 	switch size {
 	case 4:
-		return c.Mem.Write32(a, v)
+		return c.write32(a, v)
 	case 2:
-		return c.Mem.Write16(a, uint16(v))
+		return c.write16(a, uint16(v))
 	default:
-		return c.Mem.Write8(a, uint8(v))
+		return c.write8(a, uint8(v))
 	}
 }
 

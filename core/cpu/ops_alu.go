@@ -109,15 +109,96 @@ func (c *CPU) alu(in *Inst, op uint8) flow {
 	return flowNext
 }
 
-func opADD(c *CPU, in *Inst) flow  { return c.alu(in, aluAdd) }
-func opOR(c *CPU, in *Inst) flow   { return c.alu(in, aluOr) }
-func opADC(c *CPU, in *Inst) flow  { return c.alu(in, aluAdc) }
-func opSBB(c *CPU, in *Inst) flow  { return c.alu(in, aluSbb) }
-func opAND(c *CPU, in *Inst) flow  { return c.alu(in, aluAnd) }
-func opSUB(c *CPU, in *Inst) flow  { return c.alu(in, aluSub) }
-func opXOR(c *CPU, in *Inst) flow  { return c.alu(in, aluXor) }
-func opCMP(c *CPU, in *Inst) flow  { return c.alu(in, aluCmp) }
-func opTEST(c *CPU, in *Inst) flow { return c.alu(in, aluTest) }
+// The handlers below open with a fast path for 32-bit register/register and register/immediate
+// forms (no switch on the operation, no operand decoding); everything else goes through alu.
+
+// rrOrRI returns the destination register and the source value of a formRR/formRI instruction.
+func (c *CPU) rrOrRI(in *Inst) (*uint32, uint32) {
+	b := in.Imm
+	if in.Form == formRR {
+		b = c.Regs[in.Args[1].Reg&7]
+	}
+	return &c.Regs[in.Args[0].Reg&7], b
+}
+
+func opADD(c *CPU, in *Inst) flow {
+	if in.Form == formRR || in.Form == formRI {
+		d, b := c.rrOrRI(in)
+		a := *d
+		r := a + b
+		*d = r
+		c.lf = lazyFlags{op: lazyAdd, size: 4, a: a, b: b, res: r}
+		return flowNext
+	}
+	return c.alu(in, aluAdd)
+}
+
+func opSUB(c *CPU, in *Inst) flow {
+	if in.Form == formRR || in.Form == formRI {
+		d, b := c.rrOrRI(in)
+		a := *d
+		r := a - b
+		*d = r
+		c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: b, res: r}
+		return flowNext
+	}
+	return c.alu(in, aluSub)
+}
+
+func opCMP(c *CPU, in *Inst) flow {
+	if in.Form == formRR || in.Form == formRI {
+		d, b := c.rrOrRI(in)
+		a := *d
+		c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: b, res: a - b}
+		return flowNext
+	}
+	return c.alu(in, aluCmp)
+}
+
+func opAND(c *CPU, in *Inst) flow {
+	if in.Form == formRR || in.Form == formRI {
+		d, b := c.rrOrRI(in)
+		r := *d & b
+		*d = r
+		c.lf = lazyFlags{op: lazyLogic, size: 4, res: r}
+		return flowNext
+	}
+	return c.alu(in, aluAnd)
+}
+
+func opOR(c *CPU, in *Inst) flow {
+	if in.Form == formRR || in.Form == formRI {
+		d, b := c.rrOrRI(in)
+		r := *d | b
+		*d = r
+		c.lf = lazyFlags{op: lazyLogic, size: 4, res: r}
+		return flowNext
+	}
+	return c.alu(in, aluOr)
+}
+
+func opXOR(c *CPU, in *Inst) flow {
+	if in.Form == formRR || in.Form == formRI {
+		d, b := c.rrOrRI(in)
+		r := *d ^ b
+		*d = r
+		c.lf = lazyFlags{op: lazyLogic, size: 4, res: r}
+		return flowNext
+	}
+	return c.alu(in, aluXor)
+}
+
+func opTEST(c *CPU, in *Inst) flow {
+	if in.Form == formRR || in.Form == formRI {
+		d, b := c.rrOrRI(in)
+		c.lf = lazyFlags{op: lazyLogic, size: 4, res: *d & b}
+		return flowNext
+	}
+	return c.alu(in, aluTest)
+}
+
+func opADC(c *CPU, in *Inst) flow { return c.alu(in, aluAdc) }
+func opSBB(c *CPU, in *Inst) flow { return c.alu(in, aluSbb) }
 
 // unary runs INC, DEC, NEG and NOT.
 func (c *CPU) unary(in *Inst, op x86asm.Op) flow {

@@ -32,7 +32,7 @@ func (c *CPU) shift(in *Inst, op x86asm.Op) flow {
 	nb := uint32(size) * 8
 	m, sb := sizeMask[size], signBit[size]
 	var r uint32
-	var f uint32 // new status flags
+	var f uint32  // new status flags
 	keep := false // rotates keep SF/ZF/AF/PF
 	switch op {
 	case x86asm.SHL:

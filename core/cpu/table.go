@@ -20,8 +20,8 @@ type handler func(c *CPU, in *Inst) flow
 
 // Row flags.
 const (
-	opEndsBlock  uint16 = 1 << iota // control transfer (sets c.EIP) or changes state translation depends on (TF)
-	opLockable                      // LOCK is legal when the first operand is memory
+	opEndsBlock uint16 = 1 << iota // control transfer (sets c.EIP) or changes state translation depends on (TF)
+	opLockable                     // LOCK is legal when the first operand is memory
 )
 
 // opDef declares one table row.

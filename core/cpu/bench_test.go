@@ -1,0 +1,45 @@
+package cpu
+
+import "testing"
+
+// intLoop is an endless register-only loop: ALU ops, a compare and two branches per iteration.
+var intLoop = asm(
+	b(0x01, 0xC8),                // top: add eax, ecx
+	b(0x31, 0xC2),                // xor edx, eax
+	b(0x83, 0xE9, 0x01),          // sub ecx, 1
+	b(0x81, 0xE2, 0xFF, 0, 0, 0), // and edx, 0xff
+	b(0x8D, 0x5C, 0x13, 0x01),    // lea ebx, [ebx+edx+1]
+	b(0x39, 0xD1),                // cmp ecx, edx
+	b(0x75, 0x100-21),            // jne top
+	b(0xEB, 0x100-23),            // jmp top
+)
+
+// memLoop is an endless loop dominated by loads, stores and stack traffic.
+var memLoop = asm(
+	b(0x8B, 0x06),       // top: mov eax, [esi]
+	b(0x01, 0x07),       // add [edi], eax
+	b(0x8B, 0x5E, 0x04), // mov ebx, [esi+4]
+	b(0x89, 0x5F, 0x04), // mov [edi+4], ebx
+	b(0x50),             // push eax
+	b(0x5A),             // pop edx
+	b(0x49),             // dec ecx
+	b(0xEB, 0x100-15),   // jmp top
+)
+
+func benchLoop(b *testing.B, code []byte) {
+	c := newTestCPU(b, code)
+	c.Regs[ESI] = dataBase
+	c.Regs[EDI] = dataBase + 0x100
+	const chunk = 1 << 20
+	c.Run(chunk) // translate outside the timed part
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := c.Run(chunk); r != StopBudget {
+			b.Fatalf("stop %v (%+v)", r, c.Exception())
+		}
+	}
+	b.ReportMetric(float64(chunk)*float64(b.N)/b.Elapsed().Seconds()/1e6, "MIPS")
+}
+
+func BenchmarkRun_IntegerLoop(b *testing.B) { benchLoop(b, intLoop) }
+func BenchmarkRun_MemoryLoop(b *testing.B)  { benchLoop(b, memLoop) }
