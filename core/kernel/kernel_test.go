@@ -259,4 +259,3 @@ func TestKernel_CreateSuspended(t *testing.T) {
 		t.Errorf("exit code %d", res.Process.ExitCode())
 	}
 }
-
