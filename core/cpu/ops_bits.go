@@ -445,9 +445,8 @@ func opAAS(c *CPU, in *Inst) flow {
 	ax := c.Regs[EAX] & 0xFFFF
 	var nf uint32
 	if ax&0xF > 9 || f&FlagAF != 0 {
-		al := (ax - 6) & 0xFF
-		ah := (ax>>8 - 1) & 0xFF
-		ax = ah<<8 | al
+		ax = (ax - 6) & 0xFFFF
+		ax = (ax - 0x100) & 0xFFFF
 		nf = FlagAF | FlagCF
 	}
 	ax &= 0xFF0F

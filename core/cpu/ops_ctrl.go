@@ -163,11 +163,12 @@ func opPOP(c *CPU, in *Inst) flow {
 
 func opPUSHA(c *CPU, in *Inst) flow {
 	size := in.OpSize
-	sp := c.Regs[ESP]
+	orig := c.Regs[ESP]
+	sp := orig
 	for i := range 8 {
 		v := c.Regs[i]
 		if i == ESP {
-			v = sp
+			v = orig
 		}
 		sp -= uint32(size)
 		if !c.writeMem(sp, uint16(size), v) {

@@ -10,7 +10,7 @@ import (
 const maxInstLen = 15
 
 // endbr32 is ENDBR32 (F3 0F 1E FB), which x86asm decodes as Op 0 without an error; on a CPU
-// without CET it is a hint NOP.
+// without CET it is a hint NOP (patchAlias turns it into one).
 var endbr32 = [4]byte{0xF3, 0x0F, 0x1E, 0xFB}
 
 // decodeAt decodes the instruction at addr into in. It returns ok=false, with in describing a
@@ -24,11 +24,13 @@ func decodeAt(mem *mm.Space, addr uint32, in *Inst) {
 		return
 	}
 	src := buf[:n]
-	if n >= 4 && [4]byte(src[:4]) == endbr32 {
-		in.Op, in.Len = uint16(x86asm.NOP), 4
-		return
-	}
 	x, err := x86asm.Decode(src, 32)
+	if err != nil || x.Op == 0 {
+		// Encodings x86asm does not know but the processor runs: decode the documented twin.
+		if patchAlias(src) {
+			x, err = x86asm.Decode(src, 32)
+		}
+	}
 	if err != nil || x.Op == 0 || x.Len <= 0 || x.Len > n {
 		if n < maxInstLen {
 			// The bytes may have been cut short by an unfetchable page: decide by whether the
@@ -42,6 +44,40 @@ func decodeAt(mem *mm.Space, addr uint32, in *Inst) {
 		return
 	}
 	convert(&x, addr, in)
+}
+
+// patchAlias rewrites, in place, an encoding that x86asm rejects into the equivalent one it
+// decodes: 82 /r (alias of 80 in 32-bit mode), the SAL alias /6 of the shift group (= SHL /4),
+// TEST F6/F7 /1 (= /0) and the hint NOPs 0F 19..0F 1E /r (= 0F 1F /r, NOP r/m; this includes
+// ENDBR32). It reports whether it changed anything.
+func patchAlias(src []byte) bool {
+	i := 0
+	for i < len(src) {
+		switch src[i] {
+		case 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3:
+			i++
+			continue
+		}
+		break
+	}
+	if i+1 >= len(src) {
+		return false
+	}
+	op, modrm := src[i], src[i+1]
+	reg := modrm >> 3 & 7
+	switch {
+	case op == 0x82:
+		src[i] = 0x80
+	case (op == 0xD0 || op == 0xD1 || op == 0xD2 || op == 0xD3 || op == 0xC0 || op == 0xC1) && reg == 6:
+		src[i+1] = modrm&^0x38 | 4<<3
+	case (op == 0xF6 || op == 0xF7) && reg == 1:
+		src[i+1] = modrm &^ 0x38
+	case op == 0x0F && modrm >= 0x19 && modrm <= 0x1E && i+2 < len(src):
+		src[i+1] = 0x1F
+	default:
+		return false
+	}
+	return true
 }
 
 // fetchFault makes in raise the execute fault that the last fetch reported (the fault address is
