@@ -310,12 +310,3 @@ func (e *Env) Div(a, b F80) F80 {
 func (e *Env) Sqrt(a F80) F80 {
 	return pack80(e.sqrt(unpack80(a), &fmtExt[e.Prec&3], false))
 }
-
-// RoundPrec rounds a finite value to the current precision and rounding (used where the x87
-// rounds a loaded or computed value, e.g. FSCALE results); NaNs and infinities pass through.
-func (e *Env) roundExt(u unp) unp {
-	if u.cls != ClassNormal && u.cls != ClassDenormal {
-		return u
-	}
-	return e.round(u.sign, u.exp, u.sig, 0, &fmtExt[Prec64])
-}

@@ -16,3 +16,39 @@ func init() {
 		return sig, &ex, 0
 	}
 }
+
+func init() {
+	x87Extra["fsin"] = func(e *Env, a, b F80) (F80, *F80, uint32) {
+		r, oor := e.Sin(a)
+		return r, nil, c2(oor)
+	}
+	x87Extra["fcos"] = func(e *Env, a, b F80) (F80, *F80, uint32) {
+		r, oor := e.Cos(a)
+		return r, nil, c2(oor)
+	}
+	x87Extra["fsincos"] = func(e *Env, a, b F80) (F80, *F80, uint32) {
+		s, c, oor := e.SinCos(a)
+		if oor {
+			return a, &b, c2(oor)
+		}
+		return c, &s, 0
+	}
+	x87Extra["fptan"] = func(e *Env, a, b F80) (F80, *F80, uint32) {
+		r, push, oor := e.Tan(a)
+		if oor {
+			return a, &b, c2(oor)
+		}
+		return push, &r, 0
+	}
+	x87Extra["fpatan"] = func(e *Env, a, b F80) (F80, *F80, uint32) { return e.Atan(b, a), nil, 0 }
+	x87Extra["f2xm1"] = func(e *Env, a, b F80) (F80, *F80, uint32) { return e.F2xm1(a), nil, 0 }
+	x87Extra["fyl2x"] = func(e *Env, a, b F80) (F80, *F80, uint32) { return e.Yl2x(a, b), nil, 0 }
+	x87Extra["fyl2xp1"] = func(e *Env, a, b F80) (F80, *F80, uint32) { return e.Yl2xp1(a, b), nil, 0 }
+}
+
+func c2(b bool) uint32 {
+	if b {
+		return uint32(SWC2)
+	}
+	return 0
+}
