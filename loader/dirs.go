@@ -446,14 +446,10 @@ func (f *File) parseSymbols() error {
 		return nil
 	}
 	n := uint64(f.nsyms)
-	end := uint64(f.symPtr) + 18*n
-	if end+4 > uint64(len(f.data)) {
+	if uint64(f.symPtr)+18*n > uint64(len(f.data)) {
 		return nil
 	}
-	strtab := f.data[end:]
-	if sz := uint64(le32(strtab, 0)); sz >= 4 && sz <= uint64(len(strtab)) {
-		strtab = strtab[:sz]
-	}
+	strtab := f.stringTable()
 	for i := uint64(0); i < n; i++ {
 		if len(f.Symbols) >= f.lim.MaxSymbols {
 			break

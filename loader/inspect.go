@@ -422,6 +422,10 @@ func (r *Report) fromFile(f *File) {
 			rawEnd = max(rawEnd, uint64(s.RawOffset)+uint64(s.RawSize))
 		}
 	}
+	if f.symPtr != 0 && uint64(f.symPtr) >= rawEnd {
+		// The COFF symbol and string tables are not overlay.
+		rawEnd = uint64(f.symPtr) + 18*uint64(f.nsyms) + uint64(len(f.stringTable()))
+	}
 	end := uint64(len(data))
 	if d := f.Dirs[DirSecurity]; d.RVA != 0 && uint64(d.RVA) >= rawEnd && uint64(d.RVA) < end {
 		end = uint64(d.RVA)

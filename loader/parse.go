@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"strings"
@@ -374,6 +375,7 @@ func parseHeaders(data []byte, lim Limits) (*File, error) {
 		}
 	}
 	f.symPtr, f.nsyms = symPtr, nsyms
+	f.longSectionNames()
 	if d := f.Dirs[DirCLR]; d.RVA != 0 && d.Size != 0 {
 		f.refusal = notRunnable(KindDotNet, sentenceDotNet)
 	}
@@ -525,4 +527,51 @@ func (f *File) SectionOf(rva uint32) int {
 		}
 	}
 	return -1
+}
+
+// stringTable returns the COFF string table (after the symbol table), or nil.
+func (f *File) stringTable() []byte {
+	if f.symPtr == 0 {
+		return nil
+	}
+	end := uint64(f.symPtr) + 18*uint64(f.nsyms)
+	if end+4 > uint64(len(f.data)) {
+		return nil
+	}
+	st := f.data[end:]
+	if sz := uint64(le32(st, 0)); sz >= 4 && sz <= uint64(len(st)) {
+		return st[:sz]
+	}
+	return nil
+}
+
+// longSectionNames resolves "/123" section names (MinGW's long debug
+// section names) through the COFF string table. Windows ignores section
+// names; this is for people reading the inspector.
+func (f *File) longSectionNames() {
+	st := f.stringTable()
+	if st == nil {
+		return
+	}
+	for i, s := range f.Sections {
+		if len(s.Name) < 2 || s.Name[0] != '/' {
+			continue
+		}
+		var o uint64
+		ok := true
+		for _, c := range s.Name[1:] {
+			if c < '0' || c > '9' {
+				ok = false
+				break
+			}
+			o = o*10 + uint64(c-'0')
+		}
+		if !ok || o >= uint64(len(st)) {
+			continue
+		}
+		name := st[o:min(uint64(len(st)), o+maxNameLen)]
+		if j := bytes.IndexByte(name, 0); j >= 0 {
+			f.Sections[i].Name = strings.ToValidUTF8(string(name[:j]), "?")
+		}
+	}
 }
