@@ -48,7 +48,7 @@ func decodeAt(mem *mm.Space, addr uint32, in *Inst) {
 
 // patchAlias rewrites, in place, an encoding that x86asm rejects into the equivalent one it
 // decodes: 82 /r (alias of 80 in 32-bit mode), the SAL alias /6 of the shift group (= SHL /4),
-// TEST F6/F7 /1 (= /0) and the hint NOPs 0F 19..0F 1E /r (= 0F 1F /r, NOP r/m; this includes
+// TEST F6/F7 /1 (= /0) and the hint NOPs 0F 19..0F 1F /r (= 0F 1F /0, NOP r/m; this includes
 // ENDBR32). It reports whether it changed anything.
 func patchAlias(src []byte) bool {
 	i := 0
@@ -72,8 +72,16 @@ func patchAlias(src []byte) bool {
 		src[i+1] = modrm&^0x38 | 4<<3
 	case (op == 0xF6 || op == 0xF7) && reg == 1:
 		src[i+1] = modrm &^ 0x38
-	case op == 0x0F && modrm >= 0x19 && modrm <= 0x1E && i+2 < len(src):
+	case op == 0x0F && modrm >= 0x19 && modrm <= 0x1F && i+2 < len(src):
+		// x86asm knows only 0F 1F /0 without REP prefixes; the length is the same for any
+		// ModRM reg field, and a DS override in place of F2/F3 changes nothing.
 		src[i+1] = 0x1F
+		src[i+2] &^= 0x38
+		for j := range i {
+			if src[j] == 0xF2 || src[j] == 0xF3 {
+				src[j] = 0x3E
+			}
+		}
 	default:
 		return false
 	}
