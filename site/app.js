@@ -59,7 +59,7 @@ function clear(el, ...kids) {
 }
 
 const hex = (n, w = 8) => (typeof n === "number" ? (n >>> 0).toString(16).toUpperCase().padStart(w, "0") : String(n));
-const HEX_KEY = /(^|[a-z])(addr|address|base|eip|esp|ebp|entry|entrypoint|start|oep|rva|va|handle|ret|iat)$|^(e[a-ds][xip]|e[sd]i|imagebase|virtualaddress|allocationbase|allocbase)$/i;
+const HEX_KEY = /(^|[a-z])(addr|address|base|eip|esp|ebp|entry|entrypoint|start|oep|rva|va|handle|ret|iat|size|alignment|characteristics|checksum|offset|lfanew|reserve|commit|xorkey|timedatestamp)$|^(e[a-ds][xip]|e[sd]i|imagebase|virtualaddress|allocationbase|allocbase|machine|subsystem)$/i;
 const isHexKey = (k) => HEX_KEY.test(String(k).replace(/[_ ]/g, ""));
 
 function fmt(key, v) {
@@ -200,7 +200,8 @@ async function start() {
   const ms = performance.now() - t0;
   $("load-progress").hidden = true;
   const missing = st.p.methods.filter((m) => !m.available).map((m) => m.name);
-  $("status").textContent = `Ready (${Math.round(ms)} ms)` + (missing.length ? ` — this build cannot yet: ${missing.join(", ")}` : "");
+  $("status").textContent = `Ready (${Math.round(ms)} ms)` + (missing.length ? ` — ${missing.length} API methods not in this build yet` : "");
+  if (missing.length) $("status").title = `Not in this build yet: ${missing.join(", ")}`;
   window.peek32 = { client: st.p, readyMs: ms }; // for the console, tests and benchmarks
   document.body.dataset.ready = "1";
   loadSamples(inline);
@@ -271,6 +272,8 @@ async function openFiles(files) {
     return;
   }
   if (files.length === 0) return;
+  st.openedAt = performance.now();
+  st.firstInstructionMs = 0;
   if (st.running) await st.p.pause().catch(() => {});
   message("");
   st.files = files;
@@ -284,9 +287,9 @@ async function openFiles(files) {
   try {
     st.report = await st.p.inspect(st.exe.bytes);
     renderPE(st.exe, st.report);
-    if (st.report && st.report.notRunnable) {
+    if (st.report && st.report.runnable === false) {
       runnable = false;
-      message(`${st.exe.name} cannot run: ${st.report.notRunnable}`);
+      message(`${st.exe.name} cannot run: ${st.report.verdict || "peek32 does not recognise it as a 32-bit Windows program."}`);
     }
   } catch (e) {
     if (e.kind === "not-available") {
@@ -386,6 +389,10 @@ function onEvents(batch) {
   st.state = batch.state;
   st.instructions = batch.instructions ?? st.instructions;
   st.mips = batch.mips ?? st.mips;
+  if (!st.firstInstructionMs && st.instructions > 0) {
+    st.firstInstructionMs = performance.now() - st.openedAt;
+    window.peek32.dropToFirstInstructionMs = st.firstInstructionMs; // for scripts/bench.mjs
+  }
   for (const e of batch.events || []) onEvent(e);
   updateStats();
   const now = performance.now();

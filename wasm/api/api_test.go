@@ -121,3 +121,28 @@ func TestDecode(t *testing.T) {
 		}
 	}
 }
+
+func TestSession_Call_inspect(t *testing.T) {
+	s := New()
+	res, err := s.Call(&Request{Method: "inspect", Data: []byte("just text, not a program")})
+	if err != nil {
+		t.Fatalf("inspect(text) = %v", err)
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Runnable bool   `json:"runnable"`
+		Verdict  string `json:"verdict"`
+	}
+	if err := json.Unmarshal(out, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Runnable || rep.Verdict == "" {
+		t.Errorf("inspect(text) = runnable %v, verdict %q: want not runnable with a sentence", rep.Runnable, rep.Verdict)
+	}
+	if _, err := s.Call(&Request{Method: "inspect"}); ErrorKind(err) != "argument" {
+		t.Errorf("inspect() without bytes = %v, want an argument error", err)
+	}
+}

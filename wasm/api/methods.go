@@ -1,6 +1,10 @@
 package api
 
-import "runtime"
+import (
+	"runtime"
+
+	"github.com/peek32/peek32/loader"
+)
 
 // table is the whole JS API. A row with needs set names the facade function the method waits for;
 // wiring it is replacing needs by fn once that function exists in package core (or loader).
@@ -9,7 +13,7 @@ var table = []method{
 	{name: "methods", doc: "() -> [{name, doc, available, needs}]: every method and whether this build has it", fn: methods},
 
 	// The PE view works before anything runs.
-	{name: "inspect", doc: "(bytes) -> report: the PE view (headers, sections, imports, exports, ...)", needs: "loader.Inspect"},
+	{name: "inspect", doc: "(bytes) -> report: the PE view (loader.Report: headers, sections with entropy, imports, exports, TLS, relocs, resources, Rich header, signature, anomalies; runnable + verdict)", fn: inspect},
 
 	// The machine.
 	{name: "boot", doc: "({commitLimit, maxInstructions, traceAPI}) -> {explorerPid}: a fresh machine with explorer.exe", needs: "core.NewMachine"},
@@ -43,3 +47,11 @@ func version(*Session, *Request) (any, error) {
 }
 
 func methods(*Session, *Request) (any, error) { return Methods(), nil }
+
+func inspect(_ *Session, r *Request) (any, error) {
+	data, err := needData(r, "the file")
+	if err != nil {
+		return nil, err
+	}
+	return loader.Inspect(data)
+}
