@@ -351,9 +351,11 @@ func opCPUID(c *CPU, in *Inst) flow {
 	return flowNext
 }
 
-// opRDTSC returns the retired-instruction count: deterministic, monotonic.
+// opRDTSC returns the number of instructions retired before it: deterministic and monotonic.
+// The row ends its block, so the loop's Count (advanced per block) counts exactly up to it.
 func opRDTSC(c *CPU, in *Inst) flow {
-	c.Regs[EAX], c.Regs[EDX] = uint32(c.Count), uint32(c.Count>>32)
+	t := c.Count - 1
+	c.Regs[EAX], c.Regs[EDX] = uint32(t), uint32(t>>32)
 	return flowNext
 }
 
@@ -393,7 +395,7 @@ func init() {
 		opDef{Op: x86asm.BOUND, Fn: opBOUND, Args: [4]argMask{maskReg, maskMem}, Sizes: sz16 | sz32},
 		opDef{Op: x86asm.XLATB, Fn: opXLATB, Args: [4]argMask{maskMem}},
 		opDef{Op: x86asm.CPUID, Fn: opCPUID},
-		opDef{Op: x86asm.RDTSC, Fn: opRDTSC},
+		opDef{Op: x86asm.RDTSC, Fn: opRDTSC, Flags: opEndsBlock},
 		opDef{Op: x86asm.UD2, Fn: opUD2, Flags: opEndsBlock},
 		opDef{Op: x86asm.LCALL, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
 		opDef{Op: x86asm.LJMP, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},

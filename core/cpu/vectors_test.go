@@ -277,32 +277,68 @@ func loadVectors(path string) ([]*vector, error) {
 	return vs, sc.Err()
 }
 
-// applyFPU overlays the fields present in f on s.
-func applyFPU(s *fpu.State, f *vfpu) {
+// fpuView is the x87/SSE state as the vectors describe it: x87 registers in
+// stack order (ST(i)), the full status word (with TOP), the abridged tag byte.
+type fpuView struct {
+	cw, sw uint16
+	ftw    uint8
+	st     [8]fpu.F80
+	mxcsr  uint32
+	xmm    [8][2]uint64
+}
+
+// defaultFPUView is the state the generator starts every case from (Windows' thread start).
+func defaultFPUView() fpuView { return fpuView{cw: fpu.CWWindows, mxcsr: fpu.MXCSRDefault} }
+
+// apply overlays the fields present in f.
+func (w *fpuView) apply(f *vfpu) {
 	has := func(k int) bool { return f.set&(1<<k) != 0 }
 	if has(0) {
-		s.CW = f.fcw
+		w.cw = f.fcw
 	}
 	if has(1) {
-		s.SW = f.fsw &^ (7 << 11)
-		s.Top = uint8(f.fsw>>11) & 7
+		w.sw = f.fsw
 	}
 	if has(2) {
-		s.Valid = f.ftw
+		w.ftw = f.ftw
 	}
 	for i := 0; i < 8; i++ {
 		if has(3 + i) {
-			s.R[(int(s.Top)+i)&7] = f.st[i]
+			w.st[i] = f.st[i]
 		}
 	}
 	if has(11) {
-		s.MXCSR = f.mxcsr
+		w.mxcsr = f.mxcsr
 	}
 	for i := 0; i < 8; i++ {
 		if has(12 + i) {
-			s.XMM[i] = f.xmm[i]
+			w.xmm[i] = f.xmm[i]
 		}
 	}
+}
+
+// state converts the view to the interpreter's representation.
+func (w *fpuView) state() fpu.State {
+	var s fpu.State
+	s.Reset()
+	s.CW = w.cw
+	s.SetStatusWord(w.sw)
+	s.Valid = w.ftw
+	for i := 0; i < 8; i++ {
+		s.R[(int(s.Top)+i)&7] = w.st[i]
+	}
+	s.MXCSR = w.mxcsr
+	s.XMM = w.xmm
+	return s
+}
+
+// viewOf reads the interpreter's state in the vectors' terms.
+func viewOf(s *fpu.State) fpuView {
+	w := fpuView{cw: s.CW, sw: s.StatusWord(), ftw: s.Valid, mxcsr: s.MXCSR, xmm: s.XMM}
+	for i := 0; i < 8; i++ {
+		w.st[i] = s.ST(i)
+	}
+	return w
 }
 
 // vecMachine maps the generator's three pages in a fresh address space.
@@ -340,10 +376,9 @@ func vecMachine(v *vector) (*cpu.CPU, error) {
 	c.Regs = v.regs
 	c.EIP = vecInsn
 	c.SetFlags(v.flags | 0x202)
-	fpuIn := fpu.State{}
-	fpuIn.Reset()
-	applyFPU(&fpuIn, &v.fin)
-	c.FPU = fpuIn
+	w := defaultFPUView()
+	w.apply(&v.fin)
+	c.FPU = w.state()
 	return c, nil
 }
 
@@ -458,40 +493,38 @@ func runVector(v *vector) (diffs []string, err error) {
 		}
 	}
 	if v.fin.set != 0 || v.fout.set != 0 {
-		want := fpu.State{}
-		want.Reset()
-		applyFPU(&want, &v.fin)
-		applyFPU(&want, &v.fout)
-		diffs = append(diffs, fpuDiff(&want, &c.FPU)...)
+		want := defaultFPUView()
+		want.apply(&v.fin)
+		want.apply(&v.fout)
+		diffs = append(diffs, fpuDiff(&want, viewOf(&c.FPU))...)
 	}
 	return diffs, nil
 }
 
 // fpuDiff compares the architecturally visible x87/SSE state.
-func fpuDiff(want, got *fpu.State) []string {
+func fpuDiff(want *fpuView, got fpuView) []string {
 	var ds []string
-	if want.CW != got.CW {
-		ds = append(ds, fmt.Sprintf("fcw: want %04x, got %04x", want.CW, got.CW))
+	if want.cw != got.cw {
+		ds = append(ds, fmt.Sprintf("fcw: want %04x, got %04x", want.cw, got.cw))
 	}
-	if w, g := want.SW&^(7<<11)|uint16(want.Top)<<11, got.StatusWord(); w != g {
-		ds = append(ds, fmt.Sprintf("fsw: want %04x, got %04x", w, g))
+	if want.sw != got.sw {
+		ds = append(ds, fmt.Sprintf("fsw: want %04x, got %04x", want.sw, got.sw))
 	}
-	if want.Valid != got.Valid {
-		ds = append(ds, fmt.Sprintf("ftw (abridged): want %02x, got %02x", want.Valid, got.Valid))
+	if want.ftw != got.ftw {
+		ds = append(ds, fmt.Sprintf("ftw (abridged): want %02x, got %02x", want.ftw, got.ftw))
 	}
 	for i := 0; i < 8; i++ {
-		w, g := want.R[(int(want.Top)+i)&7], got.R[(int(got.Top)+i)&7]
-		if w != g {
+		if w, g := want.st[i], got.st[i]; w != g {
 			ds = append(ds, fmt.Sprintf("st%d: want %04x%016x, got %04x%016x", i, w.SE, w.Mant, g.SE, g.Mant))
 		}
 	}
-	if want.MXCSR != got.MXCSR {
-		ds = append(ds, fmt.Sprintf("mxcsr: want %08x, got %08x", want.MXCSR, got.MXCSR))
+	if want.mxcsr != got.mxcsr {
+		ds = append(ds, fmt.Sprintf("mxcsr: want %08x, got %08x", want.mxcsr, got.mxcsr))
 	}
 	for i := 0; i < 8; i++ {
-		if want.XMM[i] != got.XMM[i] {
+		if want.xmm[i] != got.xmm[i] {
 			ds = append(ds, fmt.Sprintf("xmm%d: want %016x%016x, got %016x%016x", i,
-				want.XMM[i][1], want.XMM[i][0], got.XMM[i][1], got.XMM[i][0]))
+				want.xmm[i][1], want.xmm[i][0], got.xmm[i][1], got.xmm[i][0]))
 		}
 	}
 	return ds
