@@ -20,3 +20,5 @@ require (
 )
 
 tool honnef.co/go/tools/cmd/staticcheck
+
+replace github.com/edsrzf/mmap-go => ./third_party/mmap-go
