@@ -39,6 +39,7 @@ type form struct {
 	memOnly  bool   // E operand is memory only
 	regOnly  bool   // E operand is register only
 	undef    uint32 // flags the SDM leaves undefined (static part)
+	align    uint32 // memory operand alignment (0 or 1: any)
 	nReg     int    // vectors per size for the register form (0 = default)
 	nMem     int    // vectors per size for the memory form (0 = default)
 	// setup adjusts a case after the generic random choices (operand values,
@@ -92,6 +93,8 @@ func opndSize(o string, size int) int {
 			return 32
 		case 'q':
 			return 64
+		case 't':
+			return 80
 		}
 	}
 	return size
@@ -287,6 +290,9 @@ func regOf(n, bits int) int {
 // falls inside the data page, sets the address registers and in.modrm/in.ea.
 func (in *inst) encodeMem(regField int, excl uint8, r *rand.Rand) {
 	in.ea = dataAddr + 0x100 + uint32(r.IntN(0xd00))
+	if a := in.f.align; a > 1 {
+		in.ea &^= a - 1
+	}
 	ea := in.ea
 	free := func(noESP, noEBP bool) []int {
 		var l []int

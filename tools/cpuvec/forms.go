@@ -6,7 +6,6 @@ import (
 
 var (
 	s8    = []int{8}
-	s16   = []int{16}
 	s32   = []int{32}
 	s1632 = []int{16, 32}
 )
@@ -273,8 +272,7 @@ func divSetup(in *inst, r *rand.Rand, signed bool) {
 	}
 	if d != 0 && r.IntN(10) < 7 { // a quotient that fits
 		if signed {
-			sd := int64(d << (64 - bits) >> (64 - bits))
-			sd = int64(int64(d<<(64-bits)) >> (64 - bits))
+			sd := int64(d<<(64-bits)) >> (64 - bits)
 			q := int64(int32(r.Uint32())) >> uint(r.IntN(bits))
 			q = q << (64 - bits) >> (64 - bits) // fits in width
 			if r.IntN(2) == 0 {
