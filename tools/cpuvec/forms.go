@@ -56,6 +56,9 @@ func integerForms() []*form {
 	add(&form{group: "alu", mn: "test", op: b(0xa9), digit: noModrm, ops: "eAX,I", sizes: s1632, implicit: 1 << eax, undef: fAF})
 	add(&form{group: "alu", mn: "test", op: b(0xf6), digit: 0, ops: "E,I", sizes: s8, undef: fAF})
 	add(&form{group: "alu", mn: "test", op: b(0xf7), digit: 0, ops: "E,I", sizes: s1632, undef: fAF})
+	// F6/F7 /1 is an undocumented alias of TEST that the CPU executes.
+	add(&form{group: "alu", mn: "test", op: b(0xf6), digit: 1, ops: "E,I", sizes: s8, undef: fAF, nReg: 6, nMem: 4})
+	add(&form{group: "alu", mn: "test", op: b(0xf7), digit: 1, ops: "E,I", sizes: s1632, undef: fAF, nReg: 6, nMem: 4})
 	add(&form{group: "alu", mn: "inc", op: b(0x40), digit: noModrm, ops: "Z", sizes: s1632})
 	add(&form{group: "alu", mn: "dec", op: b(0x48), digit: noModrm, ops: "Z", sizes: s1632})
 	add(&form{group: "alu", mn: "inc", op: b(0xfe), digit: 0, ops: "E", sizes: s8})
@@ -91,6 +94,8 @@ func integerForms() []*form {
 	add(&form{group: "mov", mn: "xchg", op: b(0x86), digit: modrmR, ops: "E,G", sizes: s8})
 	add(&form{group: "mov", mn: "xchg", op: b(0x87), digit: modrmR, ops: "E,G", sizes: s1632})
 	add(&form{group: "mov", mn: "xchg", op: b(0x90), digit: noModrm, ops: "eAX,Z", sizes: s1632, implicit: 1 << eax})
+	add(&form{group: "mov", mn: "lock_xchg", pre: b(0xf0), op: b(0x87), digit: modrmR, ops: "E,G", sizes: s32, memOnly: true, nMem: 6})
+	add(&form{group: "mov", mn: "pause", pre: b(0xf3), op: b(0x90), digit: noModrm, sizes: s32, nReg: 3})
 	add(&form{group: "mov", mn: "lea", op: b(0x8d), digit: modrmR, ops: "G,M", sizes: s1632, memOnly: true, nMem: 24})
 	add(&form{group: "mov", mn: "movzx", op: b(0x0f, 0xb6), digit: modrmR, ops: "G,Eb", sizes: s1632})
 	add(&form{group: "mov", mn: "movzx", op: b(0x0f, 0xb7), digit: modrmR, ops: "G,Ew", sizes: s1632})

@@ -1,6 +1,9 @@
 package main
 
-import "math/rand/v2"
+import (
+	"fmt"
+	"math/rand/v2"
+)
 
 // stringForms: MOVS CMPS STOS LODS SCAS, plain and with REP/REPE/REPNE, both
 // directions, counts 0..9.
@@ -178,6 +181,11 @@ func branchForms() []*form {
 		&form{mn: "loopne", op: b(0xe0), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 16},
 		&form{mn: "jecxz", op: b(0xe3), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 12},
 	)
+	for _, hint := range []byte{0x2e, 0x3e} { // branch hints: ignored prefixes
+		fs = append(fs,
+			&form{mn: fmt.Sprintf("hint%02x_je", hint), pre: b(hint), op: b(0x74), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), nReg: 6},
+			&form{mn: fmt.Sprintf("hint%02x_jne", hint), pre: b(hint), op: b(0x0f, 0x85), digit: noModrm, ops: "Jd", sizes: s32, post: rel(32), nReg: 6})
+	}
 	indirect := func(in *inst, r *rand.Rand) {
 		t := landingTarget(r)
 		in.setE(t)
@@ -199,6 +207,7 @@ func branchForms() []*form {
 		&form{mn: "call", op: b(0xff), digit: 2, ops: "E", sizes: s32, setup: indirect, stack: true, implicit: 1 << esp, nReg: 8, nMem: 8},
 		&form{mn: "ret", op: b(0xc3), digit: noModrm, sizes: s32, setup: ret, stack: true, implicit: 1 << esp, nReg: 8},
 		&form{mn: "ret", op: b(0xc2), digit: noModrm, ops: "Iw", sizes: s32, setup: ret, stack: true, implicit: 1 << esp, nReg: 12},
+		&form{mn: "rep_ret", pre: b(0xf3), op: b(0xc3), digit: noModrm, sizes: s32, setup: ret, stack: true, implicit: 1 << esp, nReg: 4},
 	)
 	for _, f := range fs {
 		f.group = "branch"
@@ -228,7 +237,26 @@ func faultForms() []*form {
 		}
 	}
 	execFault := func(in *inst, r *rand.Rand) { in.setE(uint32(r.IntN(0x1000))) }
+	// crossPage re-encodes the memory operand as [disp32] straddling the end of
+	// the data page: the next page is unmapped, so the access must fault
+	// without a partial write.
+	crossPage := func(in *inst, r *rand.Rand) {
+		a := uint32(dataAddr + pageSize - 1 - r.IntN(in.size/8-1))
+		in.modrm = append([]byte{0x05 | in.modrm[0]&0x38}, byte(a), byte(a>>8), byte(a>>16), byte(a>>24))
+		in.ea = a
+		in.randomFill(r, dataAddr+pageSize-8, 8)
+	}
+	pushCross := func(in *inst, r *rand.Rand) {
+		in.regs[esp] = stackAddr + uint32(r.IntN(in.size/8))
+		in.randomFill(r, stackAddr, 8)
+	}
 	fs := []*form{
+		{mn: "mov_cross", op: b(0x8b), digit: modrmR, ops: "G,E", sizes: s1632, memOnly: true, setup: crossPage, nMem: 6},
+		{mn: "mov_cross", op: b(0x89), digit: modrmR, ops: "E,G", sizes: s1632, memOnly: true, setup: crossPage, nMem: 6},
+		{mn: "add_cross", op: b(0x01), digit: modrmR, ops: "E,G", sizes: s1632, memOnly: true, setup: crossPage, nMem: 6},
+		{mn: "push_cross", op: b(0x50), digit: noModrm, ops: "Z", sizes: s1632, stack: true, implicit: 1 << esp, setup: pushCross, nReg: 6},
+		{mn: "lock_cmp", pre: b(0xf0), op: b(0x39), digit: modrmR, ops: "E,G", memOnly: true, nMem: 3},
+		{mn: "lock_inc", pre: b(0xf0), op: b(0xff), digit: 0, ops: "E", regOnly: true, nReg: 3},
 		{mn: "ud2", op: b(0x0f, 0x0b), digit: noModrm, nReg: 4},
 		{mn: "int3", op: b(0xcc), digit: noModrm, nReg: 4},
 		{mn: "into", op: b(0xce), digit: noModrm, nReg: 12},
