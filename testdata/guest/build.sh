@@ -94,7 +94,7 @@ echo "$PROGRAMS" | while IFS='|' read -r name kind extra; do
 			-Wl,--out-implib,"bin/$name.lib" $LDFLAGS
 		;;
 	*)
-		$CC $CFLAGS $extra -o "bin/$name.exe" "src/$name.c" $LDFLAGS
+		$CC $CFLAGS -o "bin/$name.exe" "src/$name.c" $extra $LDFLAGS
 		;;
 	esac
 	if [ "$kind" = native ]; then
