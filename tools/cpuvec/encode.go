@@ -40,6 +40,7 @@ type form struct {
 	regOnly  bool   // E operand is register only
 	undef    uint32 // flags the SDM leaves undefined (static part)
 	align    uint32 // memory operand alignment (0 or 1: any)
+	undefSW  uint16 // x87 status-word bits the SDM leaves undefined
 	nReg     int    // vectors per size for the register form (0 = default)
 	nMem     int    // vectors per size for the memory form (0 = default)
 	// setup adjusts a case after the generic random choices (operand values,

@@ -347,6 +347,33 @@ func fpuImage(r *rand.Rand, regs bool) []byte {
 	return b
 }
 
+// x87 condition-code bits.
+const (
+	swC0 = 1 << 8
+	swC1 = 1 << 9
+	swC2 = 1 << 10
+	swC3 = 1 << 14
+)
+
+// x87UndefSW returns the status-word condition codes the Intel SDM leaves
+// undefined after an x87 instruction ("FPU Flags Affected"): C0 C2 C3 for most
+// instructions (C1 then reports rounding direction or stack faults), none for
+// the compares, FTST, FXAM, FPREM/FPREM1 and the state loads, C0 C3 for the
+// instructions that report an out-of-range operand in C2, and all four for
+// the control instructions that leave them undefined.
+func x87UndefSW(mn string) uint16 {
+	switch mn {
+	case "fcom", "fcomp", "fucom", "fucomp", "ficom", "ficomp", "fcompp", "fucompp", "ftst", "fxam",
+		"fprem", "fprem1", "fldenv", "frstor", "fninit", "fnsave", "fcom_st0_sti", "fcomp_st0_sti":
+		return 0
+	case "fsin", "fcos", "fsincos", "fptan":
+		return swC0 | swC3
+	case "ffree", "fnop", "fldcw", "fnstcw", "fnstsw", "fnstsw_ax", "fnclex", "fwait", "fnstenv":
+		return swC0 | swC1 | swC2 | swC3
+	}
+	return swC0 | swC2 | swC3
+}
+
 func x87Forms() []*form {
 	var fs []*form
 	add := func(mn string, op []byte, digit int, ops string, memOnly, regOnly bool, kind int, n int) {
@@ -355,6 +382,7 @@ func x87Forms() []*form {
 		if digit == noModrm {
 			f.ops = ""
 		}
+		f.undefSW = x87UndefSW(mn)
 		fs = append(fs, f)
 	}
 	arith := []string{"fadd", "fmul", "fcom", "fcomp", "fsub", "fsubr", "fdiv", "fdivr"}

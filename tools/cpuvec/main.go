@@ -270,6 +270,9 @@ func format(in *inst, res *result) (string, error) {
 	if in.undef != 0 {
 		fmt.Fprintf(&sb, " u=%04x", in.undef)
 	}
+	if in.f.undefSW != 0 {
+		fmt.Fprintf(&sb, " usw=%04x", in.f.undefSW)
+	}
 	if in.undefRegs != 0 {
 		fmt.Fprintf(&sb, " ur=%02x", in.undefRegs)
 	}
