@@ -9,7 +9,7 @@ import (
 )
 
 // fpuGroup reports whether vectors of a group carry x87/MMX/SSE state.
-func fpuGroup(g string) bool { return g == "x87" || g == "sse" || g == "mmx" }
+func fpuGroup(g string) bool { return g == "x87" || g == "sse" || g == "sse3" || g == "mmx" }
 
 // fpuFields appends the x87/SSE fields of cur that differ from base (FXSAVE
 // images). x87 registers are listed in stack order (st0 = ST(0)) as 80-bit
@@ -488,7 +488,7 @@ func simdState(lane byte) func(in *inst, r *rand.Rand) {
 			regs = append(regs, in.rmreg)
 		}
 		for _, i := range regs {
-			if in.f.group == "sse" {
+			if in.f.group != "mmx" {
 				x := lanes(r, lane, 16)
 				in.setXMM(i, le.Uint64(x), le.Uint64(x[8:]))
 			}
@@ -692,6 +692,32 @@ func simdForms() []*form {
 		sf{"mmx", "movntq", nil, b(0x0f, 0xe7), modrmR, "E,G", 'i', 1, 4, nil},
 		sf{"mmx", "emms", nil, b(0x0f, 0x77), noModrm, "", 'i', 2, 6, nil},
 	)
+	// SSE3 and SSSE3 (group sse3).
+	list = append(list,
+		sf{"sse3", "haddps", b(0xf2), b(0x0f, 0x7c), modrmR, "G,E", 's', 0, 12, nil},
+		sf{"sse3", "haddpd", b(0x66), b(0x0f, 0x7c), modrmR, "G,E", 'd', 0, 12, nil},
+		sf{"sse3", "hsubps", b(0xf2), b(0x0f, 0x7d), modrmR, "G,E", 's', 0, 12, nil},
+		sf{"sse3", "hsubpd", b(0x66), b(0x0f, 0x7d), modrmR, "G,E", 'd', 0, 12, nil},
+		sf{"sse3", "addsubps", b(0xf2), b(0x0f, 0xd0), modrmR, "G,E", 's', 0, 12, nil},
+		sf{"sse3", "addsubpd", b(0x66), b(0x0f, 0xd0), modrmR, "G,E", 'd', 0, 12, nil},
+		sf{"sse3", "movddup", b(0xf2), b(0x0f, 0x12), modrmR, "G,E", 'd', 0, 6, nil},
+		sf{"sse3", "movsldup", b(0xf3), b(0x0f, 0x12), modrmR, "G,E", 's', 0, 6, nil},
+		sf{"sse3", "movshdup", b(0xf3), b(0x0f, 0x16), modrmR, "G,E", 's', 0, 6, nil},
+		sf{"sse3", "lddqu", b(0xf2), b(0x0f, 0xf0), modrmR, "G,E", 'i', 1, 6, nil},
+	)
+	for _, x := range []struct {
+		mn string
+		op byte
+	}{{"pshufb", 0x00}, {"phaddw", 0x01}, {"phaddd", 0x02}, {"phaddsw", 0x03}, {"pmaddubsw", 0x04},
+		{"phsubw", 0x05}, {"phsubd", 0x06}, {"phsubsw", 0x07}, {"psignb", 0x08}, {"psignw", 0x09},
+		{"psignd", 0x0a}, {"pmulhrsw", 0x0b}, {"pabsb", 0x1c}, {"pabsw", 0x1d}, {"pabsd", 0x1e}} {
+		list = append(list,
+			sf{"sse3", x.mn, b(0x66), b(0x0f, 0x38, x.op), modrmR, "G,E", 'i', 0, 8, nil},
+			sf{"sse3", x.mn + "_mmx", nil, b(0x0f, 0x38, x.op), modrmR, "G,E", 'i', 0, 6, nil})
+	}
+	list = append(list,
+		sf{"sse3", "palignr", b(0x66), b(0x0f, 0x3a, 0x0f), modrmR, "G,E,Ib", 'i', 0, 12, []uint32{0, 1, 4, 7, 8, 15, 16, 17, 31, 32, 200}},
+		sf{"sse3", "palignr_mmx", nil, b(0x0f, 0x3a, 0x0f), modrmR, "G,E,Ib", 'i', 0, 8, []uint32{0, 1, 4, 7, 8, 9, 15, 16, 17}})
 	for _, x := range list {
 		x := x
 		setup := simdState(x.lane)
