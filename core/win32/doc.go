@@ -1,2 +1,63 @@
-// Package win32 is being written; see docs/ARCHITECTURE.md.
+// Package win32 is peek32's emulated Windows system DLLs: kernel32, ntdll, msvcrt (its start-up and, through
+// core/win32/crt, its library) and the names of the other system DLLs programs import.
+//
+// # The model
+//
+// Every system DLL is a real PE image, synthesized in Go at the DLL's usual base address: a .text section of
+// thunks (two bytes each, 0F 0B = UD2) and a .data section for exported variables, with a real export directory.
+// Processes load it through the loader like any DLL, so the PEB's module lists, GetModuleHandle, GetProcAddress
+// and shellcode-style export walking all see a normal image. The CPU stops when EIP reaches an address inside a
+// thunk section (cpu.ThunkRanges), and the kernel hands the thread to System.Dispatch, which finds the export by
+// its address and calls its Go handler.
+//
+// # Declaring exports
+//
+// One table per DLL, declared with rows:
+//
+//	var kernel32 = NewDLL("kernel32.dll", 0x7C800000)
+//	func init() {
+//		kernel32.Add(
+//			Export{Name: "GetTickCount", Handler: getTickCount, Note: "virtual clock"},
+//			Export{Name: "Sleep", ArgBytes: 4, Handler: sleep},
+//		)
+//	}
+//
+// Name is the export name, Ordinal its ordinal (0: assigned by name order after the explicit ones), ArgBytes the
+// bytes of stdcall arguments the function pops (0 for cdecl functions and functions without arguments: the
+// caller cleans the stack), Handler the Go function, Note what is partial about it (shown in the trace and
+// docs). A row with Data > 0 and no Handler exports a variable: Data bytes in the DLL's .data section, which
+// Init (if set) fills in each process (see Export). Rows may be added from several files (init order is by file
+// name), e.g. msvcrt_stdio.go adds stdio rows to the msvcrt table.
+//
+// # Handlers
+//
+// A handler receives a *Call. It reads its arguments with c.Arg(i) (dword i, recorded for the trace), c.Str(i)
+// and c.WStr(i) (an ANSI or UTF-16 string argument, recorded quoted), reads and writes guest memory through
+// c.Mem, and ends in exactly one of:
+//
+//   - c.Return(v) / c.Return64(v): EAX (EDX:EAX) = v; the stdcall arguments are popped; the caller continues.
+//     c.Fail(errno, v) also sets the thread's last error. Last error is otherwise left alone, as Windows does.
+//   - c.CallGuest(fn, args, then): call guest code (a callback, an atexit function, DllMain) and continue in
+//     then(c, eax) when it returns; then ends in one of these same ways.
+//   - c.Block(objects, all, timeout, host): the thread waits; when woken the same call is dispatched again from
+//     the start, so a blocking handler checks its condition first (restartable calls).
+//   - ending the thread or process (kernel ExitThread/ExitProcess/TerminateProcess), or c.Crash(...).
+//
+// A handler must not panic on guest input: a bad pointer is an error value (ERROR_NOACCESS or an access
+// violation via c.Fault), never an index out of range.
+//
+// # Imports peek32 does not implement
+//
+// An import of a system DLL's function that has no row binds to a named trap: a further thunk in that DLL's
+// trap area. Calling it reports "KERNEL32.dll!Foo is not implemented (called from 0x...)" as an "unimplemented"
+// event and ends the process with STATUS_ENTRYPOINT_NOT_FOUND. GetProcAddress does not find unimplemented
+// functions (programs that probe for optional APIs take their fallback, as on older Windows).
+//
+// # Resolution order
+//
+// An import names a DLL: API-set names (api-ms-win-*) map to their host first; a module already loaded in the
+// process is used; else a real DLL file available to the machine (next to the exe, then in the current
+// directory, through the host's FileSource) is loaded for real, with its own imports and DllMain; else a
+// built-in DLL of that name; else the process fails to start with STATUS_DLL_NOT_FOUND ("foo.dll was not
+// found"), as Windows does.
 package win32

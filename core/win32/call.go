@@ -1,0 +1,243 @@
+package win32
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+
+	"github.com/peek32/peek32/core/cpu"
+	"github.com/peek32/peek32/core/kernel"
+	"github.com/peek32/peek32/core/win32/abi"
+	"github.com/peek32/peek32/mm"
+)
+
+// Call is one API call in progress: the thread that made it, its process, and the export it called.
+type Call struct {
+	T   *kernel.Thread
+	P   *kernel.Process
+	K   *kernel.Kernel
+	S   *System
+	Mem *mm.Space
+	// DLL and Export are the function called.
+	DLL    *DLL
+	Export *Export
+	// RetAddr is the caller's return address (where the call came from).
+	RetAddr uint32
+
+	trace bool
+	args  []string
+	done  bool
+}
+
+// maxString bounds every string argument read from guest memory.
+const maxString = 1 << 16
+
+// Proc returns the process's system state.
+func (c *Call) State() *ProcState { return State(c.P) }
+
+// Arg returns dword argument i (0-based). An unreadable stack gives 0.
+func (c *Call) Arg(i int) uint32 {
+	v, _ := c.T.Arg(i)
+	if c.trace {
+		c.note(i, "0x"+strconv.FormatUint(uint64(v), 16))
+	}
+	return v
+}
+
+// Arg64 returns the 64-bit argument in slots i and i+1.
+func (c *Call) Arg64(i int) uint64 {
+	lo, _ := c.T.Arg(i)
+	hi, _ := c.T.Arg(i + 1)
+	if c.trace {
+		c.note(i, strconv.FormatUint(uint64(hi)<<32|uint64(lo), 10))
+	}
+	return uint64(hi)<<32 | uint64(lo)
+}
+
+func (c *Call) note(i int, s string) {
+	for len(c.args) <= i {
+		c.args = append(c.args, "")
+	}
+	c.args[i] = s
+}
+
+// Str reads argument i as a pointer to a NUL-terminated ANSI string (NULL gives ""; ok false if unreadable).
+func (c *Call) Str(i int) (string, bool) {
+	p := c.Arg(i)
+	if p == 0 {
+		return "", true
+	}
+	s, err := c.Mem.ReadCString(p, maxString)
+	if c.trace && err == nil {
+		c.note(i, strconv.Quote(s))
+	}
+	return s, err == nil
+}
+
+// WStr reads argument i as a pointer to a NUL-terminated UTF-16 string.
+func (c *Call) WStr(i int) (string, bool) {
+	p := c.Arg(i)
+	if p == 0 {
+		return "", true
+	}
+	s, err := c.Mem.ReadUTF16(p, maxString)
+	if c.trace && err == nil {
+		c.note(i, "L"+strconv.Quote(s))
+	}
+	return s, err == nil
+}
+
+// Return completes the call with EAX = v.
+func (c *Call) Return(v uint32) { c.finish(v, c.T.CPU.Regs[cpu.EDX], false) }
+
+// Return64 completes the call with EDX:EAX = v.
+func (c *Call) Return64(v uint64) { c.finish(uint32(v), uint32(v>>32), true) }
+
+// Fail sets the last error to e and completes the call with EAX = v.
+func (c *Call) Fail(e abi.Errno, v uint32) {
+	c.T.SetLastError(uint32(e))
+	c.Return(v)
+}
+
+// Succeed completes the call with EAX = v and, as many APIs do on success, the last error set to 0.
+func (c *Call) Succeed(v uint32) {
+	c.T.SetLastError(0)
+	c.Return(v)
+}
+
+// SetLastError sets the thread's last error without completing the call.
+func (c *Call) SetLastError(e abi.Errno) { c.T.SetLastError(uint32(e)) }
+
+func (c *Call) finish(eax, edx uint32, wide bool) {
+	if c.done {
+		return
+	}
+	c.done = true
+	if !c.T.Return(eax, edx, c.Export.ArgBytes) {
+		c.K.Unhandled(c.T, uint32(abi.STATUS_ACCESS_VIOLATION), c.T.CPU.EIP, "the stack is unreadable on return from "+c.name())
+		return
+	}
+	if c.trace {
+		ret := "0x" + strconv.FormatUint(uint64(eax), 16)
+		if wide {
+			ret = "0x" + strconv.FormatUint(uint64(edx)<<32|uint64(eax), 16)
+		}
+		c.K.Emit(c.T, kernel.Event{Kind: "api", Name: c.name(), Args: c.args, Ret: ret, EIP: c.RetAddr})
+	}
+}
+
+// name returns "KERNEL32.dll!Function".
+func (c *Call) name() string { return c.DLL.ModName + "!" + c.Export.Name }
+
+// Done reports whether the call has completed (returned).
+func (c *Call) Done() bool { return c.done }
+
+// CallGuest calls guest function fn with args; then runs with its EAX when it returns, and must end the call.
+func (c *Call) CallGuest(fn uint32, args []uint32, then func(c *Call, eax uint32)) {
+	if !c.T.CallGuest(fn, args, func(t *kernel.Thread, eax uint32) { then(c, eax) }) {
+		c.K.Unhandled(c.T, uint32(abi.STATUS_STACK_OVERFLOW), c.T.CPU.EIP, "stack overflow calling back into the program from "+c.name())
+	}
+}
+
+// Block makes the thread wait (see kernel.Thread.Block); the call is dispatched again when it wakes.
+func (c *Call) Block(objs []kernel.Object, all bool, timeout uint64, host bool) {
+	c.T.Block(objs, all, timeout, host)
+}
+
+// Fault ends the process with an access violation at addr caused by this call's arguments (as Windows would
+// raise inside the API). Issue 5's SEH makes this catchable; for now it is unhandled.
+func (c *Call) Fault(addr uint32, write bool) {
+	what := "read"
+	if write {
+		what = "write"
+	}
+	c.K.Unhandled(c.T, uint32(abi.STATUS_ACCESS_VIOLATION), c.RetAddr,
+		fmt.Sprintf("access violation: %s of address 0x%08X inside %s", what, addr, c.name()))
+}
+
+// W32 writes a dword to guest memory (user access); false if it faults.
+func (c *Call) W32(addr, v uint32) bool { return c.Mem.Write32(addr, v) }
+
+// R32 reads a dword from guest memory (user access).
+func (c *Call) R32(addr uint32) (uint32, bool) { return c.Mem.Read32(addr) }
+
+// WriteBytes copies b to guest memory (user access, so it faults on read-only memory).
+func (c *Call) WriteBytes(addr uint32, b []byte) bool {
+	return c.Mem.WriteBytes(addr, b, mm.AccessWrite) == nil
+}
+
+// ReadBytes copies n bytes from guest memory.
+func (c *Call) ReadBytes(addr uint32, n int) ([]byte, bool) {
+	b := make([]byte, n)
+	return b, c.Mem.ReadBytes(addr, b, mm.AccessRead) == nil
+}
+
+// PutStringA writes s and a NUL into buf (size chars) as Windows' "copy into caller buffer" APIs do: it returns
+// the characters written without the NUL, or, when the buffer is too small, the size needed including the NUL
+// and ok=false.
+func (c *Call) PutStringA(buf, size uint32, s string) (n uint32, ok bool) {
+	if uint32(len(s))+1 > size {
+		return uint32(len(s)) + 1, false
+	}
+	if !c.WriteBytes(buf, append([]byte(s), 0)) {
+		return 0, false
+	}
+	return uint32(len(s)), true
+}
+
+// PutStringW is PutStringA for UTF-16 (sizes in characters).
+func (c *Call) PutStringW(buf, size uint32, s string) (n uint32, ok bool) {
+	u := utf16.Encode([]rune(s))
+	if uint32(len(u))+1 > size {
+		return uint32(len(u)) + 1, false
+	}
+	b := make([]byte, 2*len(u)+2)
+	for i, x := range u {
+		b[2*i], b[2*i+1] = byte(x), byte(x>>8)
+	}
+	if !c.WriteBytes(buf, b) {
+		return 0, false
+	}
+	return uint32(len(u)), true
+}
+
+// Dispatch implements kernel.System: t is stopped at addr inside a built-in DLL's thunk section.
+func (s *System) Dispatch(t *kernel.Thread, addr uint32) {
+	p := t.Proc
+	m := p.ModuleAt(addr)
+	var d *DLL
+	if m != nil && m.BuiltIn {
+		d = Builtin(m.BaseName)
+	}
+	ret, _ := p.Space.Read32(t.CPU.Regs[cpu.ESP])
+	if d == nil {
+		s.k.Unhandled(t, uint32(abi.STATUS_ILLEGAL_INSTRUCTION), addr, fmt.Sprintf("execution reached a thunk at 0x%08X outside any system DLL", addr))
+		return
+	}
+	e, trap := d.exportAt(addr - m.Base)
+	if e == nil {
+		name := "?"
+		if trap >= 0 && trap < len(s.traps[d]) {
+			name = s.traps[d][trap]
+		}
+		s.unimplemented(t, d.ModName+"!"+name, ret)
+		return
+	}
+	if e.Handler == nil {
+		s.unimplemented(t, d.ModName+"!"+e.Name, ret)
+		return
+	}
+	c := &Call{T: t, P: p, K: s.k, S: s, Mem: p.Space, DLL: d, Export: e, RetAddr: ret, trace: s.cfg.TraceAPI}
+	e.Handler(c)
+}
+
+// unimplemented reports a call to a function peek32 does not implement and ends the process.
+func (s *System) unimplemented(t *kernel.Thread, fn string, from uint32) {
+	msg := fmt.Sprintf("%s is not implemented (called from 0x%08X)", fn, from)
+	if m := t.Proc.ModuleAt(from); m != nil {
+		msg = fmt.Sprintf("%s is not implemented (called from 0x%08X in %s)", fn, from, m.BaseName)
+	}
+	s.LastUnimplemented = msg
+	s.k.Emit(t, kernel.Event{Kind: "unimplemented", Name: fn, EIP: from, Text: msg})
+	s.k.TerminateProcess(t.Proc, uint32(abi.STATUS_ENTRYPOINT_NOT_FOUND))
+}
