@@ -41,7 +41,8 @@ func TestRun_Faults(t *testing.T) {
 		{name: "push faults", code: b(0x50), setup: func(c *CPU) { c.Regs[ESP] = stackBase }, kind: AccessViolation, addr: stackBase - 4, acc: mm.AccessWrite},
 		{name: "call faults", code: b(0xE8, 0, 0, 0, 0), setup: func(c *CPU) { c.Regs[ESP] = stackBase }, kind: AccessViolation, addr: stackBase - 4, acc: mm.AccessWrite},
 		{name: "ret faults", code: b(0xC3), setup: func(c *CPU) { c.Regs[ESP] = 0x1000 }, kind: AccessViolation, addr: 0x1000, acc: mm.AccessRead},
-		{name: "add mem faults", code: b(0x01, 0x03), setup: func(c *CPU) { c.Regs[EBX] = 0x7000 }, kind: AccessViolation, addr: 0x7000, acc: mm.AccessRead},
+		{name: "add mem faults as a write", code: b(0x01, 0x03), setup: func(c *CPU) { c.Regs[EBX] = 0x7000 }, kind: AccessViolation, addr: 0x7000, acc: mm.AccessWrite},
+		{name: "cmp mem faults as a read", code: b(0x39, 0x03), setup: func(c *CPU) { c.Regs[EBX] = 0x7000 }, kind: AccessViolation, addr: 0x7000, acc: mm.AccessRead},
 		{name: "jump to data", code: b(0xFF, 0xE3), setup: func(c *CPU) { c.Regs[EBX] = dataBase }, kind: AccessViolation, addr: dataBase, acc: mm.AccessExec},
 	}
 	for _, tt := range tests {

@@ -90,6 +90,7 @@ type Inst struct {
 	Index    uint8  // memory index register 0..7 or noReg
 	Scale    uint8  // log2 of the index scale
 	Form     uint8  // formGeneric or a fast-path form
+	Fast     uint8  // fastNone, or the Run loop's inline implementation (see fast.go)
 	Args     [4]Arg
 }
 

@@ -22,6 +22,18 @@ func (c *CPU) ea(in *Inst) uint32 {
 	return a
 }
 
+// eaFlat is ea for the fast paths, which fastOf only picks for flat 32-bit addressing.
+func (c *CPU) eaFlat(in *Inst) uint32 {
+	a := in.Disp
+	if in.Base != noReg {
+		a += c.Regs[in.Base&7]
+	}
+	if in.Index != noReg {
+		a += c.Regs[in.Index&7] << (in.Scale & 3)
+	}
+	return a
+}
+
 // segBase returns the base added for in's segment (string sources, XLAT).
 func (c *CPU) segBase(in *Inst) uint32 {
 	switch in.Seg {

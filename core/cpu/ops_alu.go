@@ -87,6 +87,9 @@ func (c *CPU) alu(in *Inst, op uint8) flow {
 	}
 	a, addr, ok := c.readArg(in, 0)
 	if !ok {
+		if store {
+			return c.memFaultRMW()
+		}
 		return c.memFault()
 	}
 	b, _, ok := c.readArg(in, 1)
@@ -204,7 +207,7 @@ func opSBB(c *CPU, in *Inst) flow { return c.alu(in, aluSbb) }
 func (c *CPU) unary(in *Inst, op x86asm.Op) flow {
 	a, addr, ok := c.readArg(in, 0)
 	if !ok {
-		return c.memFault()
+		return c.memFaultRMW()
 	}
 	size := uint8(in.Args[0].Size)
 	m := sizeMask[size]
@@ -375,7 +378,7 @@ func opLEA(c *CPU, in *Inst) flow {
 func opXCHG(c *CPU, in *Inst) flow {
 	a, addr, ok := c.readArg(in, 0)
 	if !ok {
-		return c.memFault()
+		return c.memFaultRMW()
 	}
 	b, _, _ := c.readArg(in, 1)
 	if !c.writeArg(in, 0, addr, b, true) {
@@ -388,7 +391,7 @@ func opXCHG(c *CPU, in *Inst) flow {
 func opXADD(c *CPU, in *Inst) flow {
 	a, addr, ok := c.readArg(in, 0)
 	if !ok {
-		return c.memFault()
+		return c.memFaultRMW()
 	}
 	b, _, _ := c.readArg(in, 1)
 	size := uint8(in.Args[0].Size)
@@ -409,7 +412,7 @@ func opXADD(c *CPU, in *Inst) flow {
 func opCMPXCHG(c *CPU, in *Inst) flow {
 	d, addr, ok := c.readArg(in, 0)
 	if !ok {
-		return c.memFault()
+		return c.memFaultRMW()
 	}
 	size := uint8(in.Args[0].Size)
 	acc := c.getReg(EAX, uint16(size))
@@ -433,7 +436,7 @@ func opCMPXCHG8B(c *CPU, in *Inst) flow {
 	addr := c.ea(in)
 	v, ok := c.read64(addr)
 	if !ok {
-		return c.memFault()
+		return c.memFaultRMW()
 	}
 	cur := uint64(c.Regs[EDX])<<32 | uint64(c.Regs[EAX])
 	eq := v == cur

@@ -21,7 +21,7 @@ func flagIf(b bool, f uint32) uint32 {
 func (c *CPU) shift(in *Inst, op x86asm.Op) flow {
 	a, addr, ok := c.readArg(in, 0)
 	if !ok {
-		return c.memFault()
+		return c.memFaultRMW()
 	}
 	cnt, _, _ := c.readArg(in, 1)
 	cnt &= 31
@@ -104,7 +104,7 @@ func opRCR(c *CPU, in *Inst) flow { return c.shift(in, x86asm.RCR) }
 func (c *CPU) dshift(in *Inst, left bool) flow {
 	d, addr, ok := c.readArg(in, 0)
 	if !ok {
-		return c.memFault()
+		return c.memFaultRMW()
 	}
 	s, _, _ := c.readArg(in, 1)
 	cnt, _, _ := c.readArg(in, 2)
@@ -329,6 +329,9 @@ func (c *CPU) bitTest(in *Inst, op int) flow {
 		var ok bool
 		v, ok = c.readMem(addr, size)
 		if !ok {
+			if op != 0 {
+				return c.memFaultRMW()
+			}
 			return c.memFault()
 		}
 	} else {

@@ -187,3 +187,29 @@ func TestDisassemble(t *testing.T) {
 		t.Errorf("unmapped: %+v", l)
 	}
 }
+
+// TestRun_FastPathsMatchHandlers runs the same code with the loop's inline fast paths on and off
+// and expects identical results (registers, flags, memory).
+func TestRun_FastPathsMatchHandlers(t *testing.T) {
+	defer func() { fastEnabled = true }()
+	for name, code := range map[string][]byte{"int": intLoop, "mem": memLoop} {
+		var ctx [2]Context
+		var data [2][]byte
+		for i, on := range []bool{false, true} {
+			fastEnabled = on
+			c := newTestCPU(t, code)
+			c.Regs[ESI], c.Regs[EDI] = dataBase, dataBase+0x100
+			c.Regs[EAX], c.Regs[EBX] = 0x7FFFFFF0, 0x80000001
+			for range 50 {
+				c.Run(997)
+				c.Flags()
+			}
+			ctx[i] = c.SaveContext()
+			data[i] = make([]byte, 0x200)
+			c.Mem.ReadBytes(dataBase, data[i], 0)
+		}
+		if ctx[0] != ctx[1] || !bytes.Equal(data[0], data[1]) {
+			t.Errorf("%s: handlers and fast paths disagree:\n%+v\n%+v", name, ctx[0], ctx[1])
+		}
+	}
+}

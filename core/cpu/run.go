@@ -41,7 +41,121 @@ func (c *CPU) Run(budget uint64) StopReason {
 		c.Count += uint64(n)
 		for i := 0; i < n; i++ {
 			in := &insts[i]
-			if r := handlers[in.Op](c, in); r != flowNext {
+			r := flowNext
+			switch in.Fast {
+			case fastNone:
+				r = handlers[in.Op](c, in)
+			case fastMovRR:
+				c.Regs[in.Args[0].Reg&7] = c.Regs[in.Args[1].Reg&7]
+			case fastMovRI:
+				c.Regs[in.Args[0].Reg&7] = in.Imm
+			case fastMovRM:
+				if v, ok := mem.Read32(c.eaFlat(in)); ok {
+					c.Regs[in.Args[0].Reg&7] = v
+				} else {
+					r = c.memFault()
+				}
+			case fastMovMR:
+				if !mem.Write32(c.eaFlat(in), c.Regs[in.Args[1].Reg&7]) {
+					r = c.memFault()
+				}
+			case fastAddRR, fastAddRI:
+				d := &c.Regs[in.Args[0].Reg&7]
+				v := in.Imm
+				if in.Fast == fastAddRR {
+					v = c.Regs[in.Args[1].Reg&7]
+				}
+				a := *d
+				*d = a + v
+				c.lf = lazyFlags{op: lazyAdd, size: 4, a: a, b: v, res: a + v}
+			case fastSubRR, fastSubRI, fastCmpRR, fastCmpRI:
+				d := &c.Regs[in.Args[0].Reg&7]
+				v := in.Imm
+				if in.Fast == fastSubRR || in.Fast == fastCmpRR {
+					v = c.Regs[in.Args[1].Reg&7]
+				}
+				a := *d
+				if in.Fast <= fastSubRI {
+					*d = a - v
+				}
+				c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: v, res: a - v}
+			case fastAndRR, fastAndRI, fastTestRR, fastTestRI:
+				d := &c.Regs[in.Args[0].Reg&7]
+				v := in.Imm
+				if in.Fast == fastAndRR || in.Fast == fastTestRR {
+					v = c.Regs[in.Args[1].Reg&7]
+				}
+				res := *d & v
+				if in.Fast <= fastAndRI {
+					*d = res
+				}
+				c.lf = lazyFlags{op: lazyLogic, size: 4, res: res}
+			case fastOrRR, fastOrRI, fastXorRR, fastXorRI:
+				d := &c.Regs[in.Args[0].Reg&7]
+				v := in.Imm
+				if in.Fast == fastOrRR || in.Fast == fastXorRR {
+					v = c.Regs[in.Args[1].Reg&7]
+				}
+				var res uint32
+				if in.Fast <= fastOrRI {
+					res = *d | v
+				} else {
+					res = *d ^ v
+				}
+				*d = res
+				c.lf = lazyFlags{op: lazyLogic, size: 4, res: res}
+			case fastIncR, fastDecR:
+				d := &c.Regs[in.Args[0].Reg&7]
+				a := *d
+				cin := b2u(c.cf())
+				if in.Fast == fastIncR {
+					*d = a + 1
+					c.lf = lazyFlags{op: lazyInc, size: 4, a: a, b: 1, res: a + 1, cin: cin}
+				} else {
+					*d = a - 1
+					c.lf = lazyFlags{op: lazyDec, size: 4, a: a, b: 1, res: a - 1, cin: cin}
+				}
+			case fastLea:
+				c.Regs[in.Args[0].Reg&7] = c.eaFlat(in)
+			case fastJcc:
+				if c.cond(ccOf[in.Op]) {
+					c.EIP = in.Imm
+				}
+			case fastJmpRel:
+				c.EIP = in.Imm
+			case fastPushR:
+				sp := c.Regs[ESP] - 4
+				if mem.Write32(sp, c.Regs[in.Args[0].Reg&7]) {
+					c.Regs[ESP] = sp
+				} else {
+					r = c.memFault()
+				}
+			case fastPopR:
+				if v, ok := mem.Read32(c.Regs[ESP]); ok {
+					c.Regs[ESP] += 4
+					c.Regs[in.Args[0].Reg&7] = v
+				} else {
+					r = c.memFault()
+				}
+			case fastCallRel:
+				sp := c.Regs[ESP] - 4
+				if mem.Write32(sp, in.Addr+uint32(in.Len)) {
+					c.Regs[ESP] = sp
+					c.EIP = in.Imm
+				} else {
+					r = c.memFault()
+				}
+			case fastRet:
+				if v, ok := mem.Read32(c.Regs[ESP]); ok {
+					c.Regs[ESP] += 4
+					c.EIP = v
+				} else {
+					r = c.memFault()
+				}
+			default:
+				r = handlers[in.Op](c, in)
+			}
+			if r != flowNext {
 				c.EIP = in.Addr
 				if r == flowFault {
 					c.Count -= uint64(n - i)
@@ -77,6 +191,14 @@ func (c *CPU) Step() StopReason {
 // raise records an exception of kind k for the current instruction (the loop fills in EIP).
 func (c *CPU) raise(k ExceptionKind) flow {
 	c.exc = Exception{Kind: k}
+	return flowFault
+}
+
+// memFaultRMW is memFault for the read half of a read-modify-write: the processor performs that
+// read with write intent, so the fault is reported as a write.
+func (c *CPU) memFaultRMW() flow {
+	c.memFault()
+	c.exc.Access = mm.AccessWrite
 	return flowFault
 }
 

@@ -210,6 +210,7 @@ func convert(x *x86asm.Inst, addr uint32, in *Inst) {
 		return
 	}
 	in.Form = formOf(in)
+	in.Fast = fastOf(in)
 }
 
 // formOf classifies the operands for the handlers' fast paths.

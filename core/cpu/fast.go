@@ -1,0 +1,128 @@
+package cpu
+
+import "golang.org/x/arch/x86/x86asm"
+
+// The hottest instruction forms are executed inline by the Run loop instead of through the handler
+// table: a function call per instruction is the main cost of interpretation, most of all under
+// WebAssembly. Inst.Fast selects the inline code at translation time; fastNone means "call the
+// handler". Each inline case must behave exactly like its handler (the vector tests run both:
+// Step and Run share this loop, and the handlers' own fast paths are the same code).
+const (
+	fastNone uint8 = iota
+	fastMovRR
+	fastMovRI
+	fastMovRM
+	fastMovMR
+	fastAddRR
+	fastAddRI
+	fastSubRR
+	fastSubRI
+	fastCmpRR
+	fastCmpRI
+	fastAndRR
+	fastAndRI
+	fastOrRR
+	fastOrRI
+	fastXorRR
+	fastXorRI
+	fastTestRR
+	fastTestRI
+	fastIncR
+	fastDecR
+	fastLea
+	fastJcc
+	fastJmpRel
+	fastPushR
+	fastPopR
+	fastCallRel
+	fastRet
+)
+
+// fastOf picks the inline implementation for a translated instruction.
+var fastEnabled = true
+
+func fastOf(in *Inst) uint8 {
+	if !fastEnabled {
+		return fastNone
+	}
+	if in.Lock || in.Seg != segFlat || in.AddrSize != 4 {
+		return fastNone
+	}
+	a0 := in.Args[0]
+	rr, ri := in.Form == formRR, in.Form == formRI
+	pick := func(r, i uint8) uint8 {
+		switch {
+		case rr:
+			return r
+		case ri:
+			return i
+		}
+		return fastNone
+	}
+	switch x86asm.Op(in.Op) {
+	case x86asm.MOV:
+		switch in.Form {
+		case formRR:
+			return fastMovRR
+		case formRI:
+			return fastMovRI
+		case formRM:
+			return fastMovRM
+		case formMR:
+			return fastMovMR
+		}
+	case x86asm.ADD:
+		return pick(fastAddRR, fastAddRI)
+	case x86asm.SUB:
+		return pick(fastSubRR, fastSubRI)
+	case x86asm.CMP:
+		return pick(fastCmpRR, fastCmpRI)
+	case x86asm.AND:
+		return pick(fastAndRR, fastAndRI)
+	case x86asm.OR:
+		return pick(fastOrRR, fastOrRI)
+	case x86asm.XOR:
+		return pick(fastXorRR, fastXorRI)
+	case x86asm.TEST:
+		return pick(fastTestRR, fastTestRI)
+	case x86asm.INC:
+		if a0.Kind == argReg && a0.Size == 4 {
+			return fastIncR
+		}
+	case x86asm.DEC:
+		if a0.Kind == argReg && a0.Size == 4 {
+			return fastDecR
+		}
+	case x86asm.LEA:
+		if a0.Size == 4 {
+			return fastLea
+		}
+	case x86asm.JMP:
+		if a0.Kind == argRel && in.OpSize == 4 {
+			return fastJmpRel
+		}
+	case x86asm.CALL:
+		if a0.Kind == argRel && in.OpSize == 4 {
+			return fastCallRel
+		}
+	case x86asm.RET:
+		if a0.Kind == argNone && in.OpSize == 4 {
+			return fastRet
+		}
+	case x86asm.PUSH:
+		if a0.Kind == argReg && a0.Size == 4 {
+			return fastPushR
+		}
+	case x86asm.POP:
+		if a0.Kind == argReg && a0.Size == 4 {
+			return fastPopR
+		}
+	default:
+		if ccOf[in.Op] != 0 || x86asm.Op(in.Op) == x86asm.JO {
+			if a0.Kind == argRel {
+				return fastJcc
+			}
+		}
+	}
+	return fastNone
+}
