@@ -105,9 +105,13 @@ func opndSize(o string, size int) int {
 func (f *form) id(size int, mem bool) string {
 	var b strings.Builder
 	b.WriteString(f.mn)
+	sized := false // some operand's width shows the operand size
 	if ops := f.opnds(); len(ops) > 0 {
 		b.WriteByte('.')
 		for i, o := range ops {
+			if strings.ContainsRune("EGMRZIO", rune(o[0])) && len(o) == 1 {
+				sized = true
+			}
 			if i > 0 {
 				b.WriteByte(',')
 			}
@@ -120,7 +124,8 @@ func (f *form) id(size int, mem bool) string {
 				b.WriteString(o)
 			}
 		}
-	} else if len(f.sizes) > 1 {
+	}
+	if !sized && len(f.sizes) > 1 {
 		fmt.Fprintf(&b, ".%d", size)
 	}
 	b.WriteByte('.')

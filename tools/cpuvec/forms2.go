@@ -267,9 +267,9 @@ func faultForms() []*form {
 		{mn: "out", op: b(0xe6), digit: noModrm, ops: "Ib,AL", nReg: 3},
 		{mn: "lock_add", pre: b(0xf0), op: b(0x01), digit: modrmR, ops: "E,G", regOnly: true, nReg: 4},
 		{mn: "lock_mov", pre: b(0xf0), op: b(0x89), digit: modrmR, ops: "E,G", nReg: 2, nMem: 4},
-		{mn: "mov", op: b(0xa1), digit: noModrm, ops: "eAX,O", setup: lowAddr, implicit: 1 << eax, nReg: 6},
-		{mn: "mov", op: b(0xa3), digit: noModrm, ops: "O,eAX", setup: lowAddr, implicit: 1 << eax, nReg: 6},
-		{mn: "jmp", op: b(0xff), digit: 4, ops: "E", setup: execFault, regOnly: true, nReg: 6},
+		{mn: "mov_low", op: b(0xa1), digit: noModrm, ops: "eAX,O", setup: lowAddr, implicit: 1 << eax, nReg: 6},
+		{mn: "mov_low", op: b(0xa3), digit: noModrm, ops: "O,eAX", setup: lowAddr, implicit: 1 << eax, nReg: 6},
+		{mn: "jmp_low", op: b(0xff), digit: 4, ops: "E", setup: execFault, regOnly: true, nReg: 6},
 		{mn: "bound", op: b(0x62), digit: modrmR, ops: "G,M", sizes: s1632, memOnly: true, setup: bound, nMem: 24},
 	}
 	for _, f := range fs {

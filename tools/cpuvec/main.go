@@ -83,17 +83,8 @@ func makeCases(scale int) []*inst {
 	forms := append(integerForms(), fpuForms()...)
 	for _, f := range forms {
 		for _, size := range f.sizes {
-			variants := []bool{false, true}
-			if !f.hasE() || f.regOnly {
-				variants = []bool{false}
-			} else if f.memOnly {
-				variants = []bool{true}
-			}
-			for _, mem := range variants {
-				id := f.id(size, mem)
-				h := fnv.New64a()
-				h.Write([]byte(id))
-				r := rand.New(rand.NewPCG(h.Sum64(), 0x9e3779b97f4a7c15))
+			for _, mem := range variants(f) {
+				r := newRand(f.id(size, mem))
 				n := f.nReg
 				if n == 0 {
 					n = defaultNReg
@@ -117,6 +108,24 @@ func makeCases(scale int) []*inst {
 		}
 	}
 	return all
+}
+
+// variants returns the r/m kinds a form is generated with: register, memory or both.
+func variants(f *form) []bool {
+	switch {
+	case !f.hasE() || f.regOnly:
+		return []bool{false}
+	case f.memOnly:
+		return []bool{true}
+	}
+	return []bool{false, true}
+}
+
+// newRand returns the random source of a form instance, seeded from its name.
+func newRand(id string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return rand.New(rand.NewPCG(h.Sum64(), 0x9e3779b97f4a7c15))
 }
 
 // runHarness streams the cases through the harness and collects its results.
