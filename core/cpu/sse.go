@@ -151,6 +151,12 @@ func (c *CPU) write128(addr uint32, v vec) bool {
 // sseFinish merges the flags of e into MXCSR and reports whether the result may be written;
 // on an unmasked exception it raises SIMDError.
 func (c *CPU) sseFinish(e *fpu.Env) bool {
+	const pre = fpu.FlagInvalid | fpu.FlagDenormal | fpu.FlagDivZero
+	if c.FPU.SSEUnmasked(e)&pre != 0 {
+		// An unmasked pre-computation exception: no lane is computed, so the post-computation
+		// flags (OE, UE, PE) of other lanes are not reported.
+		e.Flags &= pre
+	}
 	c.FPU.MergeSSE(e)
 	if f := c.FPU.SSEUnmasked(e); f != 0 {
 		c.exc = Exception{Kind: SIMDError, Detail: uint32(f)}

@@ -50,8 +50,11 @@ func (c *CPU) blocked(e *fpu.Env) bool {
 	return uint16(e.Flags&(fpu.FlagInvalid|fpu.FlagDenormal|fpu.FlagDivZero))&^c.FPU.CW != 0
 }
 
-// unmaskedAny reports whether any unmasked exception was raised (memory stores are suppressed).
-func (c *CPU) unmaskedAny(e *fpu.Env) bool { return !c.FPU.Masked(e) }
+// storeBlocked reports whether an unmasked IE, OE or UE was raised by a conversion to memory:
+// the store is then suppressed. (An unmasked PE does not stop the store.)
+func (c *CPU) storeBlocked(e *fpu.Env) bool {
+	return uint16(e.Flags&(fpu.FlagInvalid|fpu.FlagOverflow|fpu.FlagUnderflow))&^c.FPU.CW != 0
+}
 
 // c1Clear clears C1 (instructions that define it as 0 when no stack fault occurs).
 func (c *CPU) c1Clear() { c.FPU.SW &^= fpu.SWC1 }
@@ -297,7 +300,7 @@ func (c *CPU) x87Store(in *Inst, pop bool) flow {
 	switch in.Args[0].Size {
 	case 4:
 		x := e.ToFloat32(v)
-		if c.unmaskedAny(&e) {
+		if c.storeBlocked(&e) {
 			s.Merge(&e)
 			return flowNext
 		}
@@ -306,7 +309,7 @@ func (c *CPU) x87Store(in *Inst, pop bool) flow {
 		}
 	case 8:
 		x := e.ToFloat64(v)
-		if c.unmaskedAny(&e) {
+		if c.storeBlocked(&e) {
 			s.Merge(&e)
 			return flowNext
 		}
@@ -384,7 +387,7 @@ func (c *CPU) x87IntStore(in *Inst, pop, trunc bool) flow {
 		v = int64(-1) << (bitsN - 1)
 	} else {
 		v = e.ToInt(s.ST(0), bitsN, trunc)
-		if c.unmaskedAny(&e) {
+		if c.storeBlocked(&e) {
 			s.Merge(&e)
 			return flowNext
 		}
@@ -445,7 +448,7 @@ func opFBSTP(c *CPU, in *Inst) flow {
 		buf[7], buf[8], buf[9] = 0xC0, 0xFF, 0xFF
 	} else {
 		e.ToBCD(s.ST(0), buf[:])
-		if c.unmaskedAny(&e) {
+		if c.storeBlocked(&e) {
 			s.Merge(&e)
 			return flowNext
 		}
@@ -532,10 +535,10 @@ func (c *CPU) x87Compare(in *Inst, pops int, quiet, isInt, zero bool) flow {
 	o := e.Compare(s.ST(0), b, quiet)
 	blocked := c.blocked(&e)
 	s.Merge(&e)
+	c.setCond(orderCond(o)) // the condition codes are set even when an exception is unmasked
 	if blocked {
 		return flowNext
 	}
-	c.setCond(orderCond(o))
 	for ; pops > 0; pops-- {
 		s.Pop()
 	}
@@ -561,22 +564,20 @@ func (c *CPU) x87CompareI(in *Inst, pop, quiet bool) flow {
 	e := s.Env()
 	i := int(in.Args[1].Reg)
 	if s.Empty(0) || s.Empty(i) {
-		if !c.underflow() {
-			return flowNext
-		}
+		// EFLAGS say unordered even when the invalid exception is unmasked.
 		c.setFlagsArith(FlagZF | FlagPF | FlagCF)
-		if pop {
+		if c.underflow() && pop {
 			s.Pop()
 		}
 		return flowNext
 	}
 	o := e.Compare(s.ST(0), s.ST(i), quiet)
 	blocked := c.blocked(&e)
-	s.Merge(&e)
+	s.MergeFlags(&e)
+	c.setFlagsArith(comiFlags(o))
 	if blocked {
 		return flowNext
 	}
-	c.setFlagsArith(comiFlags(o))
 	if pop {
 		s.Pop()
 	}
@@ -646,6 +647,7 @@ func (c *CPU) x87Unary(in *Inst, f func(e *fpu.Env, v fpu.F80) (fpu.F80, bool)) 
 	}
 	s := &c.FPU
 	if s.Empty(0) {
+		s.SW &^= fpu.SWC2
 		if c.underflow() {
 			s.SetST(0, fpu.Indefinite)
 		}
@@ -746,6 +748,7 @@ func (c *CPU) x87Rem(in *Inst, nearest bool) flow {
 	}
 	s := &c.FPU
 	if s.Empty(0) || s.Empty(1) {
+		s.SW &^= fpu.SWC2
 		if c.underflow() {
 			s.SetST(0, fpu.Indefinite)
 		}
@@ -755,10 +758,14 @@ func (c *CPU) x87Rem(in *Inst, nearest bool) flow {
 	r, cond := e.Remainder(s.ST(0), s.ST(1), nearest)
 	blocked := c.blocked(&e)
 	s.Merge(&e)
+	if cond == fpu.CondNone {
+		s.SW &^= fpu.SWC1 | fpu.SWC2
+	} else {
+		s.SW = s.SW&^(fpu.SWC0|fpu.SWC1|fpu.SWC2|fpu.SWC3) | cond
+	}
 	if blocked {
 		return flowNext
 	}
-	s.SW = s.SW&^(fpu.SWC0|fpu.SWC1|fpu.SWC2|fpu.SWC3) | cond
 	s.SetST(0, r)
 	return flowNext
 }
@@ -773,6 +780,7 @@ func (c *CPU) x87Pair(in *Inst, f func(e *fpu.Env, v fpu.F80) (st1, st0 fpu.F80,
 	}
 	s := &c.FPU
 	if s.Empty(0) || !s.CanPush() {
+		s.SW &^= fpu.SWC2
 		overflow := !s.Empty(0)
 		if c.FPU.StackFault(overflow) {
 			s.SetST(0, fpu.Indefinite)
@@ -875,7 +883,6 @@ func opFCMOV(cc uint8) handler {
 			}
 			return flowNext
 		}
-		c.c1Clear()
 		if c.cond(cc) {
 			s.SetST(0, s.ST(i))
 		}

@@ -181,7 +181,7 @@ func (e *Env) div(a, b unp, f *format) unp {
 	switch {
 	case a.cls == ClassInf && b.cls == ClassInf, a.cls == ClassZero && b.cls == ClassZero:
 		return e.invalid()
-	case b.cls == ClassZero:
+	case b.cls == ClassZero && a.cls != ClassInf:
 		e.Flags |= FlagDivZero
 		return unp{cls: ClassInf, sign: sign}
 	}

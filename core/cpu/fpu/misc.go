@@ -10,14 +10,15 @@ var ext64 = &fmtExt[Prec64]
 // or FPREM1 (nearest=true, IEEE remainder). It returns the new ST(0) and the condition bits as a
 // status-word fragment: C2 set when the reduction is incomplete (the exponent difference was 64
 // or more; the operand was reduced by 2^(32..63) and the instruction must be repeated),
-// otherwise C0, C3, C1 = the low three quotient bits Q2, Q1, Q0.
+// otherwise C0, C3, C1 = the low three quotient bits Q2, Q1, Q0. For a NaN or invalid result
+// it returns CondNone: the hardware then clears C1 and C2 and leaves C0 and C3.
 func (e *Env) Remainder(a80, b80 F80, nearest bool) (F80, uint16) {
 	a, b := unpack80(a80), unpack80(b80)
 	if r, done := e.checkOperands(&a, &b, false); done {
-		return pack80(r), 0
+		return pack80(r), CondNone
 	}
 	if a.cls == ClassInf || b.cls == ClassZero {
-		return pack80(e.invalid()), 0
+		return pack80(e.invalid()), CondNone
 	}
 	e.denormalOperand(&a, &b)
 	if a.cls == ClassZero || b.cls == ClassInf {
@@ -60,6 +61,9 @@ func (e *Env) Remainder(a80, b80 F80, nearest bool) (F80, uint16) {
 	}
 	return pack80(e.round(sign, b.exp, r, 0, ext64)), quotBits(q)
 }
+
+// CondNone is Remainder's condition result when no quotient bits are defined.
+const CondNone uint16 = 0xFFFF
 
 // remKernel returns (x << shift) mod y and the low 64 bits of the quotient, for shift < 64.
 func remKernel(x, y uint64, shift uint) (r, q uint64) {
@@ -220,16 +224,16 @@ var constants = [...]struct {
 	ConstZero: {0, 0, 0},
 }
 
-// LoadConstant returns an x87 constant rounded with the current rounding mode. The hardware
-// keeps these constants to 66 bits and raises no precision exception when loading them; the
-// flags in e are left unchanged.
+// LoadConstant returns an x87 constant rounded with the current rounding mode (from its
+// 128-bit value, which rounds as the hardware does). Loading a constant raises no exception and
+// leaves the flags in e unchanged.
 func (e *Env) LoadConstant(c Constant) F80 {
 	if int(c) >= len(constants) || c == ConstZero {
 		return PosZero
 	}
 	k := constants[c]
 	saved := e.Flags
-	r := e.round(false, k.exp, k.hi, k.lo&^(^uint64(0)>>2), ext64) // the 66-bit constant
+	r := e.round(false, k.exp, k.hi, k.lo, ext64)
 	e.Flags = saved
 	e.RoundedUp = false
 	return pack80(r)

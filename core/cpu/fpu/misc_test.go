@@ -1,13 +1,14 @@
 package fpu
 
 func init() {
+	// The table's operations start from a cleared status word, so CondNone reads as no bits.
 	x87Extra["fprem"] = func(e *Env, a, b F80) (F80, *F80, uint32) {
 		r, c := e.Remainder(a, b, false)
-		return r, nil, uint32(c)
+		return r, nil, condOf(c)
 	}
 	x87Extra["fprem1"] = func(e *Env, a, b F80) (F80, *F80, uint32) {
 		r, c := e.Remainder(a, b, true)
-		return r, nil, uint32(c)
+		return r, nil, condOf(c)
 	}
 	x87Extra["fscale"] = func(e *Env, a, b F80) (F80, *F80, uint32) { return e.Scale(a, b), nil, 0 }
 	x87Extra["frndint"] = func(e *Env, a, b F80) (F80, *F80, uint32) { return e.RoundInt(a), nil, 0 }
@@ -51,4 +52,11 @@ func c2(b bool) uint32 {
 		return uint32(SWC2)
 	}
 	return 0
+}
+
+func condOf(c uint16) uint32 {
+	if c == CondNone {
+		return 0
+	}
+	return uint32(c)
 }

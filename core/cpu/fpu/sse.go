@@ -1,5 +1,7 @@
 package fpu
 
+import "math"
+
 // Op is a binary arithmetic operation for the float32/float64 (SSE) entry points.
 type Op uint8
 
@@ -185,4 +187,44 @@ func (e *Env) Load32(x uint32) F80 {
 		e.Flags |= FlagDenormal
 	}
 	return pack80(u)
+}
+
+// Recip32 approximates 1/x for RCPPS/RCPSS. The hardware's table-driven approximation has a
+// relative error below 1.5*2^-12; this returns the reciprocal rounded to 12 significant bits,
+// which lies within that bound (the exact hardware bits are implementation-specific).
+// Special values follow the hardware: +-0 gives +-inf, +-inf gives +-0, NaNs are quieted, and
+// denormal inputs are treated as zero. No flags are raised.
+func Recip32(x uint32) uint32 { return approx32(x, false) }
+
+// RecipSqrt32 approximates 1/sqrt(x) for RSQRTPS/RSQRTSS (negative inputs give the indefinite).
+func RecipSqrt32(x uint32) uint32 { return approx32(x, true) }
+
+func approx32(x uint32, sqrt bool) uint32 {
+	sign := x & (1 << 31)
+	switch e := x >> 23 & 0xFF; {
+	case e == 0xFF && x&(1<<23-1) != 0:
+		return x | 1<<22
+	case e == 0xFF:
+		if sqrt && sign != 0 {
+			return F32Indefinite
+		}
+		return sign
+	case e == 0:
+		return sign | 0x7F800000
+	}
+	if sqrt && sign != 0 {
+		return F32Indefinite
+	}
+	f := float64(math.Float32frombits(x))
+	var r float64
+	if sqrt {
+		r = 1 / math.Sqrt(f)
+	} else {
+		r = 1 / f
+	}
+	b := math.Float32bits(float32(r))
+	if b>>23&0xFF == 0 { // result would be denormal: the hardware flushes it
+		return b & (1 << 31)
+	}
+	return b &^ (1<<11 - 1)
 }

@@ -191,6 +191,13 @@ func (s *State) Merge(e *Env) {
 	s.updateES()
 }
 
+// MergeFlags ORs the flags raised in e into the status word and updates ES, leaving C1 alone
+// (for instructions that do not define C1, such as FCOMI).
+func (s *State) MergeFlags(e *Env) {
+	s.SW |= uint16(e.Flags)
+	s.updateES()
+}
+
 // Tag computes the full two-bit tag of physical register p from its contents.
 func (s *State) Tag(p int) int {
 	if s.Valid&(1<<p) == 0 {
@@ -250,7 +257,7 @@ func (s *State) StoreEnv(b []byte) {
 func (s *State) LoadEnv(b []byte) {
 	_ = b[EnvSize-1]
 	le := binary.LittleEndian
-	s.CW = le.Uint16(b[0:])
+	s.CW = le.Uint16(b[0:])|0x40&^0xE080
 	s.SetStatusWord(le.Uint16(b[4:]))
 	s.SetTagWord(le.Uint16(b[8:]))
 	s.FIP = le.Uint32(b[12:])
