@@ -218,8 +218,8 @@ func (e *Env) SinCos(a F80) (sin, cos F80, outOfRange bool) {
 		return e.tinyResult(x), One, false
 	}
 	s, c := sinCosQuad(reduce(x))
-	cu := e.roundWide(c)
 	su := e.roundWide(s)
+	cu := e.roundWide(c) // C1 reports the rounding of the cosine, the value pushed last
 	return pack80(su), pack80(cu), false
 }
 
