@@ -2,7 +2,6 @@ package win32
 
 import (
 	"strings"
-	"unicode/utf16"
 
 	"github.com/peek32/peek32/core/kernel"
 	"github.com/peek32/peek32/core/win32/abi"
@@ -24,9 +23,9 @@ var msvcrt = NewDLL("msvcrt.dll", 0x77C10000)
 // CRTState is msvcrt's per-process state (ProcState.CRT).
 type CRTState struct {
 	// Argc and the argv/environment arrays built by __getmainargs (ANSI) and __wgetmainargs (wide).
-	Argc                    uint32
-	Argv, Wargv             uint32
-	Environ, Wenviron       uint32
+	Argc              uint32
+	Argv, Wargv       uint32
+	Environ, Wenviron uint32
 	// OnExit are atexit/_onexit functions in registration order; exit runs them in reverse.
 	OnExit []uint32
 	// Errno is each thread's errno cell (_errno), by TID; DosErrno likewise.
@@ -521,6 +520,3 @@ func reallocFn(c *Call) {
 	}
 	c.Return(na)
 }
-
-// wideToString converts UTF-16 units to a Go string.
-func wideToString(u []uint16) string { return string(utf16.Decode(u)) }

@@ -83,7 +83,9 @@ var processInits []func(s *System, p *kernel.Process) error
 
 // OnProcessInit registers f to run for every new process after its heap and state exist and ntdll/kernel32 are
 // loaded, before the exe's imports are bound. Call it from init functions.
-func OnProcessInit(f func(s *System, p *kernel.Process) error) { processInits = append(processInits, f) }
+func OnProcessInit(f func(s *System, p *kernel.Process) error) {
+	processInits = append(processInits, f)
+}
 
 // InitProcess implements kernel.System.
 func (s *System) InitProcess(p *kernel.Process) error {

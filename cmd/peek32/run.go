@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/peek32/peek32/core"
+	"github.com/peek32/peek32/loader"
+)
+
+// guestCwd is the guest path of the host's current directory.
+const guestCwd = `C:\work`
+
+func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	trace := fs.String("trace", "", "write one JSON object per line for every event to `FILE`")
+	maxInstr := fs.Uint64("max-instructions", 0, "stop the program after `N` instructions")
+	timeout := fs.Duration("timeout", 0, "stop the program after `DURATION` of host time")
+	verbose := fs.Bool("verbose", false, "print the process timeline and full error detail on stderr")
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	prog, progArgs := fs.Arg(0), fs.Args()[1:]
+	say := func(format string, a ...any) { fmt.Fprintf(stderr, "peek32: "+format+"\n", a...) }
+
+	data, err := os.ReadFile(prog)
+	if err != nil {
+		say("cannot read %s: %v", prog, errors.Unwrap(err))
+		return exitNoStart
+	}
+	if _, err := loader.Parse(data, loader.DefaultLimits()); err != nil {
+		say("%s: %v", prog, err)
+		return exitNoStart
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		say("%v", err)
+		return exitInternal
+	}
+	files := newHostFiles()
+	files.mount(guestCwd, cwd)
+	absProg, _ := filepath.Abs(prog)
+	guestProg := ""
+	if rel, err := filepath.Rel(cwd, absProg); err == nil && !strings.HasPrefix(rel, "..") {
+		guestProg = guestCwd + `\` + strings.ReplaceAll(rel, "/", `\`)
+	} else {
+		files.mount(`C:\program`, filepath.Dir(absProg))
+		guestProg = `C:\program\` + filepath.Base(absProg)
+	}
+
+	var tw *bufio.Writer
+	var tf *os.File
+	if *trace != "" {
+		tf, err = os.Create(*trace)
+		if err != nil {
+			say("cannot create the trace file: %v", err)
+			return exitUsage
+		}
+		defer tf.Close()
+		tw = bufio.NewWriterSize(tf, 1<<16)
+		defer tw.Flush()
+	}
+	var crash, unimpl string
+	enc := json.NewEncoder(tw)
+	onEvent := func(e core.Event) {
+		if tw != nil {
+			_ = enc.Encode(e)
+		}
+		switch e.Kind {
+		case "exception":
+			crash = e.Text
+		case "unimplemented":
+			unimpl = e.Text
+		}
+		if *verbose {
+			switch e.Kind {
+			case "api", "console":
+			default:
+				if e.Text != "" {
+					fmt.Fprintf(stderr, "peek32: [%s pid=%d tid=%d] %s\n", e.Kind, e.PID, e.TID, firstLine(e.Text))
+				}
+			}
+		}
+	}
+	m, err := core.NewMachine(core.Config{MaxInstructions: *maxInstr, TraceAPI: tw != nil, Stdin: stdin,
+		Stdout: stdout, Stderr: stderr, OnEvent: onEvent, DropEvents: true, Files: files})
+	if err != nil {
+		say("cannot start the machine: %v", err)
+		return exitInternal
+	}
+	if _, err := m.CreateProcess(core.CommandLine(guestProg, progArgs), core.ProcessOptions{ImagePath: guestProg, CurrentDir: guestCwd}); err != nil {
+		say("%s cannot start: %v", filepath.Base(prog), err)
+		return exitNoStart
+	}
+	var deadline time.Time
+	if *timeout > 0 {
+		deadline = time.Now().Add(*timeout)
+	}
+	for {
+		st := m.Run(2_000_000)
+		switch st.Status {
+		case "running":
+			if !deadline.IsZero() && time.Now().After(deadline) {
+				m.EndAll(0xC0000102)
+				say("the program was stopped after --timeout %v", *timeout)
+				return exitBound
+			}
+			continue
+		case "exited":
+			if unimpl != "" {
+				say("%s", unimpl)
+			} else if crash != "" {
+				if *verbose {
+					say("%s", crash)
+				} else {
+					say("%s", firstLine(crash))
+				}
+			}
+			return int(st.ExitCode & 0xFF)
+		case "limit":
+			say("the program was stopped after --max-instructions %d", *maxInstr)
+			return exitBound
+		case "idle":
+			// Input ended and every thread waits for more: nothing can happen any more.
+			say("the program is waiting for input that will not come")
+			return exitInternal
+		case "deadlock":
+			say("%s", st.Message)
+			return exitInternal
+		case "error":
+			if *verbose {
+				say("%s", st.Message)
+			} else {
+				say("%s", firstLine(st.Message))
+			}
+			return exitInternal
+		default:
+			say("stopped: %s %s", st.Status, st.Message)
+			return exitInternal
+		}
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
