@@ -352,29 +352,39 @@ func (f *File) parseRelocs() error {
 	if uint64(d.RVA)+uint64(d.Size) > uint64(f.SizeOfImage) {
 		return malformed("the base relocation directory runs past the end of the image")
 	}
-	buf := make([]byte, d.Size)
-	f.readRVA(d.RVA, buf)
-	for off := 0; off+8 <= len(buf); {
-		page, size := le32(buf, off), le32(buf, off+4)
+	blocks := 0
+	var entries []byte
+	for off := uint32(0); uint64(off)+8 <= uint64(d.Size); {
+		var hdr [8]byte
+		f.readRVA(d.RVA+off, hdr[:])
+		page, size := le32(hdr[:], 0), le32(hdr[:], 4)
 		if size == 0 {
 			break
 		}
-		if size < 8 || uint64(off)+uint64(size) > uint64(len(buf)) {
-			return malformed("a base relocation block at RVA 0x%x has a bad size %d", d.RVA+uint32(off), size)
+		if size < 8 || uint64(off)+uint64(size) > uint64(d.Size) {
+			return malformed("a base relocation block at RVA 0x%x has a bad size %d", d.RVA+off, size)
 		}
 		n := int(size-8) / 2
-		if len(f.Relocs)+n > f.lim.MaxRelocs {
+		// Every block counts against the limit, so that a directory of
+		// empty blocks cannot take unbounded time either.
+		blocks++
+		if len(f.Relocs)+n+blocks > f.lim.MaxRelocs {
 			return tooLarge("more than %d base relocations", f.lim.MaxRelocs)
 		}
+		if cap(entries) < 2*n {
+			entries = make([]byte, 2*n)
+		}
+		entries = entries[:2*n]
+		f.readRVA(d.RVA+off+8, entries)
 		for i := 0; i < n; i++ {
-			e := le16(buf, off+8+2*i)
+			e := le16(entries, 2*i)
 			r := Reloc{RVA: page + uint32(e&0xfff), Type: uint8(e >> 12)}
 			if r.Type != RelAbsolute && uint64(page)+uint64(e&0xfff)+4 > uint64(f.SizeOfImage) {
 				return malformed("a base relocation targets RVA 0x%x, outside the image", uint64(page)+uint64(e&0xfff))
 			}
 			f.Relocs = append(f.Relocs, r)
 		}
-		off += int(size)
+		off += size
 	}
 	return nil
 }

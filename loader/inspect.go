@@ -174,9 +174,13 @@ func Inspect(data []byte) (r *Report, err error) {
 			r, err = nil, fmt.Errorf("loader: inspect failed: %v", p)
 		}
 	}()
+	return inspect(data), nil
+}
+
+func inspect(data []byte) *Report {
 	lim := DefaultLimits()
 	sum := sha256.Sum256(data)
-	r = &Report{Size: len(data), SHA256: hex.EncodeToString(sum[:]), Format: "unknown"}
+	r := &Report{Size: len(data), SHA256: hex.EncodeToString(sum[:]), Format: "unknown"}
 	if len(data) >= 0x40 && data[0] == 'M' && data[1] == 'Z' {
 		r.Format = "MZ"
 		r.DOS = &DOSInfo{Magic: "MZ", Lfanew: le32(data, 0x3c)}
@@ -191,7 +195,7 @@ func Inspect(data []byte) (r *Report, err error) {
 			}
 		}
 	}
-	f, perr := Parse(data, lim)
+	f, perr := parseFile(data, lim)
 	switch {
 	case perr != nil:
 		r.Verdict, r.Kind = perr.Error(), KindOf(perr).String()
@@ -229,7 +233,7 @@ func Inspect(data []byte) (r *Report, err error) {
 			r.fromFile(f)
 		}
 	}
-	return r, nil
+	return r
 }
 
 // extraInspect, when set (by the optional saferwall build, see
@@ -329,11 +333,17 @@ func secDirOffset(data []byte, lfanew uint32) uint32 {
 	return le32(data, off)
 }
 
-// entropy returns the Shannon entropy of b in bits per byte.
+// maxEntropyBytes bounds the bytes entropy reads per section (a prefix),
+// so that overlapping hostile sections cannot multiply the work.
+const maxEntropyBytes = 4 << 20
+
+// entropy returns the Shannon entropy of b (at most its first
+// maxEntropyBytes) in bits per byte, rounded to 3 decimals.
 func entropy(b []byte) float64 {
 	if len(b) == 0 {
 		return 0
 	}
+	b = b[:min(len(b), maxEntropyBytes)]
 	var freq [256]int
 	for _, c := range b {
 		freq[c]++

@@ -104,6 +104,10 @@ func (f *File) Map(space *mm.Space, base uint32) (m *Module, err error) {
 			m, err = nil, malformed("internal mapping failure (%v)", r)
 		}
 	}()
+	return f.mapAt(space, base)
+}
+
+func (f *File) mapAt(space *mm.Space, base uint32) (m *Module, err error) {
 	if space == nil {
 		return nil, errors.New("loader: Map with a nil space")
 	}

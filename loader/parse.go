@@ -145,7 +145,13 @@ func Parse(data []byte, lim Limits) (f *File, err error) {
 			f, err = nil, malformed("internal parser failure (%v)", r)
 		}
 	}()
-	f, err = parseHeaders(data, lim.withDefaults())
+	return parseFile(data, lim)
+}
+
+// parseFile is Parse without the recover (the fuzz target calls it so that
+// a panic is a failure rather than an error).
+func parseFile(data []byte, lim Limits) (*File, error) {
+	f, err := parseHeaders(data, lim.withDefaults())
 	if err != nil {
 		return nil, err
 	}
