@@ -391,6 +391,17 @@ func (c *CPU) scan(in *Inst, reverse bool) flow {
 func opBSF(c *CPU, in *Inst) flow { return c.scan(in, false) }
 func opBSR(c *CPU, in *Inst) flow { return c.scan(in, true) }
 
+// opPOPCNT counts set bits: ZF = (source == 0), the other status flags are cleared.
+func opPOPCNT(c *CPU, in *Inst) flow {
+	s, _, ok := c.readArg(in, 1)
+	if !ok {
+		return c.memFault()
+	}
+	c.setReg(in.Args[0].Reg, in.Args[0].Size, uint32(bits.OnesCount32(s)))
+	c.setFlagsArith(flagIf(s == 0, FlagZF))
+	return flowNext
+}
+
 func opDAA(c *CPU, in *Inst) flow {
 	f := c.Flags()
 	al := c.Regs[EAX] & 0xFF
@@ -480,6 +491,7 @@ func opAAD(c *CPU, in *Inst) flow {
 }
 
 func init() {
+	CPUIDFeatureECX |= FeatPOPCNT
 	sh := func(op x86asm.Op, fn handler) opDef {
 		return opDef{Op: op, Fn: fn, Args: [4]argMask{maskRM, maskReg | maskImm}, Sizes: szInt}
 	}
@@ -499,6 +511,11 @@ func init() {
 		bt(x86asm.BTC, opBTC, opLockable),
 		opDef{Op: x86asm.BSF, Fn: opBSF, Args: [4]argMask{maskReg, maskRM}, Sizes: sz16 | sz32},
 		opDef{Op: x86asm.BSR, Fn: opBSR, Args: [4]argMask{maskReg, maskRM}, Sizes: sz16 | sz32},
+		// F3 0F BC/BD are TZCNT/LZCNT only on BMI1/LZCNT processors, which CPUID does not claim;
+		// elsewhere the REP prefix is ignored and they run as BSF/BSR (compilers rely on that).
+		opDef{Op: x86asm.TZCNT, Fn: opBSF, Args: [4]argMask{maskReg, maskRM}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.LZCNT, Fn: opBSR, Args: [4]argMask{maskReg, maskRM}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.POPCNT, Fn: opPOPCNT, Args: [4]argMask{maskReg, maskRM}, Sizes: sz16 | sz32},
 		opDef{Op: x86asm.DAA, Fn: opDAA},
 		opDef{Op: x86asm.DAS, Fn: opDAS},
 		opDef{Op: x86asm.AAA, Fn: opAAA},

@@ -359,6 +359,45 @@ func opRDTSC(c *CPU, in *Inst) flow {
 	return flowNext
 }
 
+// Descriptor-table stores are not privileged in ring 3 (no UMIP). They report what a 32-bit
+// Windows kernel of the XP era shows, which is what "red pill" style probes expect from real hardware.
+const (
+	fakeGDTBase  = 0x80036000
+	fakeGDTLimit = 0x03FF
+	fakeIDTBase  = 0x8003F400
+	fakeIDTLimit = 0x07FF
+	fakeTR       = 0x0028
+	fakeMSW      = 0x003B // low word of CR0: PE, MP, TS, ET, NE
+)
+
+func (c *CPU) storeTable(in *Inst, base uint32, limit uint16) flow {
+	a := c.ea(in)
+	if !c.write16(a, limit) || !c.write32(a+2, base) {
+		return c.memFault()
+	}
+	return flowNext
+}
+
+func opSGDT(c *CPU, in *Inst) flow { return c.storeTable(in, fakeGDTBase, fakeGDTLimit) }
+func opSIDT(c *CPU, in *Inst) flow { return c.storeTable(in, fakeIDTBase, fakeIDTLimit) }
+
+// storeSel implements SLDT, STR and SMSW: a 16-bit store to memory, or a register write
+// (zero-extended to 32 bits for 32-bit registers).
+func (c *CPU) storeSel(in *Inst, v uint32) flow {
+	if in.Args[0].Kind == argMem {
+		if !c.write16(c.ea(in), uint16(v)) {
+			return c.memFault()
+		}
+		return flowNext
+	}
+	c.setReg(in.Args[0].Reg, in.Args[0].Size, v)
+	return flowNext
+}
+
+func opSLDT(c *CPU, in *Inst) flow { return c.storeSel(in, 0) }
+func opSTR(c *CPU, in *Inst) flow  { return c.storeSel(in, fakeTR) }
+func opSMSW(c *CPU, in *Inst) flow { return c.storeSel(in, fakeMSW) }
+
 func opUD2(c *CPU, in *Inst) flow { return c.raise(InvalidOpcode) }
 
 func opGP(c *CPU, in *Inst) flow { return c.raise(GeneralProtection) }
@@ -397,6 +436,11 @@ func init() {
 		opDef{Op: x86asm.CPUID, Fn: opCPUID},
 		opDef{Op: x86asm.RDTSC, Fn: opRDTSC, Flags: opEndsBlock},
 		opDef{Op: x86asm.UD2, Fn: opUD2, Flags: opEndsBlock},
+		opDef{Op: x86asm.SGDT, Fn: opSGDT, Args: [4]argMask{maskMem}},
+		opDef{Op: x86asm.SIDT, Fn: opSIDT, Args: [4]argMask{maskMem}},
+		opDef{Op: x86asm.SLDT, Fn: opSLDT, Args: [4]argMask{maskRM}},
+		opDef{Op: x86asm.STR, Fn: opSTR, Args: [4]argMask{maskRM}},
+		opDef{Op: x86asm.SMSW, Fn: opSMSW, Args: [4]argMask{maskRM}},
 		opDef{Op: x86asm.LCALL, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
 		opDef{Op: x86asm.LJMP, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
 		opDef{Op: x86asm.LRET, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny}},

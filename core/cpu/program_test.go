@@ -213,3 +213,25 @@ func TestRun_FastPathsMatchHandlers(t *testing.T) {
 		}
 	}
 }
+
+func TestRun_BMIEncodingsRunAsLegacy(t *testing.T) {
+	// mov ecx, 0x50; rep bsf eax, ecx (TZCNT encoding); rep bsr edx, ecx (LZCNT encoding); popcnt ebx, ecx
+	c := newTestCPU(t, b(0xB9, 0x50, 0, 0, 0, 0xF3, 0x0F, 0xBC, 0xC1, 0xF3, 0x0F, 0xBD, 0xD1, 0xF3, 0x0F, 0xB8, 0xD9, 0x0F, 0x0B))
+	c.Run(10)
+	if c.Regs[EAX] != 4 || c.Regs[EDX] != 6 || c.Regs[EBX] != 2 {
+		t.Fatalf("bsf %d bsr %d popcnt %d, want 4 6 2", c.Regs[EAX], c.Regs[EDX], c.Regs[EBX])
+	}
+}
+
+func TestRun_DescriptorTableStores(t *testing.T) {
+	// sidt [esi]; str ax; smsw ebx
+	c := newTestCPU(t, b(0x0F, 0x01, 0x0E, 0x66, 0x0F, 0x00, 0xC8, 0x0F, 0x01, 0xE3, 0x0F, 0x0B))
+	c.Regs[ESI] = dataBase
+	if r := c.Run(10); r != StopFault || c.Exception().Kind != InvalidOpcode {
+		t.Fatalf("stop %v %+v", r, c.Exception())
+	}
+	base, _ := c.Mem.Read32(dataBase + 2)
+	if base != fakeIDTBase || c.Regs[EAX]&0xFFFF != fakeTR || c.Regs[EBX] != fakeMSW {
+		t.Fatalf("idt base %#x tr %#x msw %#x", base, c.Regs[EAX], c.Regs[EBX])
+	}
+}
