@@ -180,6 +180,9 @@ func branchForms() []*form {
 		&form{mn: "loope", op: b(0xe1), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 16},
 		&form{mn: "loopne", op: b(0xe0), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 16},
 		&form{mn: "jecxz", op: b(0xe3), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 12},
+		// 67: 16-bit address size, so the count register is CX.
+		&form{mn: "jcxz", pre: b(0x67), op: b(0xe3), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 12},
+		&form{mn: "a16_loop", pre: b(0x67), op: b(0xe2), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 12},
 	)
 	for _, hint := range []byte{0x2e, 0x3e} { // branch hints: ignored prefixes
 		fs = append(fs,
@@ -271,6 +274,30 @@ func faultForms() []*form {
 		{mn: "mov_low", op: b(0xa3), digit: noModrm, ops: "O,eAX", setup: lowAddr, implicit: 1 << eax, nReg: 6},
 		{mn: "jmp_low", op: b(0xff), digit: 4, ops: "E", setup: execFault, regOnly: true, nReg: 6},
 		{mn: "bound", op: b(0x62), digit: modrmR, ops: "G,M", sizes: s1632, memOnly: true, setup: bound, nMem: 24},
+		{mn: "lock_bt", pre: b(0xf0), op: b(0x0f, 0xa3), digit: modrmR, ops: "E,G", memOnly: true, nMem: 3},
+		{mn: "icebp", op: b(0xf1), digit: noModrm, nReg: 3},
+		// privileged and system instructions (#GP at CPL 3; RSM is #UD)
+		{mn: "in_dx", op: b(0xec), digit: noModrm, nReg: 2},
+		{mn: "out_dx", op: b(0xee), digit: noModrm, nReg: 2},
+		{mn: "insb", op: b(0x6c), digit: noModrm, nReg: 2},
+		{mn: "outsb", op: b(0x6e), digit: noModrm, nReg: 2},
+		{mn: "clts", op: b(0x0f, 0x06), digit: noModrm, nReg: 2},
+		{mn: "invd", op: b(0x0f, 0x08), digit: noModrm, nReg: 2},
+		{mn: "wbinvd", op: b(0x0f, 0x09), digit: noModrm, nReg: 2},
+		{mn: "wrmsr", op: b(0x0f, 0x30), digit: noModrm, nReg: 2},
+		{mn: "rdmsr", op: b(0x0f, 0x32), digit: noModrm, nReg: 2},
+		{mn: "rsm", op: b(0x0f, 0xaa), digit: noModrm, nReg: 2},
+		{mn: "lldt", op: b(0x0f, 0x00), digit: 2, ops: "Ew", nReg: 2, nMem: 2},
+		{mn: "ltr", op: b(0x0f, 0x00), digit: 3, ops: "Ew", nReg: 2, nMem: 2},
+		{mn: "lgdt", op: b(0x0f, 0x01), digit: 2, ops: "M", memOnly: true, nMem: 2},
+		{mn: "lidt", op: b(0x0f, 0x01), digit: 3, ops: "M", memOnly: true, nMem: 2},
+		{mn: "lmsw", op: b(0x0f, 0x01), digit: 6, ops: "Ew", nReg: 2, nMem: 2},
+		{mn: "invlpg", op: b(0x0f, 0x01), digit: 7, ops: "M", memOnly: true, nMem: 2},
+	}
+	// INT n other than 3 (and other than the vectors Linux or Windows give user
+	// mode: 4, 0x80; 0x29 0x2c 0x2d 0x2e) is #GP.
+	for _, n := range []byte{0x00, 0x01, 0x05, 0x0d, 0x0e, 0x10, 0x21, 0x41, 0x81, 0xff} {
+		fs = append(fs, &form{mn: fmt.Sprintf("int_%02x", n), op: b(0xcd, n), digit: noModrm, nReg: 1})
 	}
 	for _, f := range fs {
 		f.group = "fault"

@@ -368,7 +368,7 @@ func x87UndefSW(mn string) uint16 {
 		return 0
 	case "fsin", "fcos", "fsincos", "fptan":
 		return swC0 | swC3
-	case "ffree", "fnop", "fldcw", "fnstcw", "fnstsw", "fnstsw_ax", "fnclex", "fwait", "fnstenv":
+	case "ffree", "ffreep", "fnop", "fldcw", "fnstcw", "fnstsw", "fnstsw_ax", "fnclex", "fwait", "fnstenv":
 		return swC0 | swC1 | swC2 | swC3
 	}
 	return swC0 | swC2 | swC3
@@ -428,6 +428,7 @@ func x87Forms() []*form {
 	add("fst_sti", b(0xdd), 2, "E", false, true, 0, 12)
 	add("fstp_sti", b(0xdd), 3, "E", false, true, 0, 12)
 	add("ffree", b(0xdd), 0, "E", false, true, 0, 8)
+	add("ffreep", b(0xdf), 0, "E", false, true, 0, 8)
 	add("fucom", b(0xdd), 4, "E", false, true, 0, 16)
 	add("fucomp", b(0xdd), 5, "E", false, true, 0, 16)
 	add("fucomi", b(0xdb), 5, "E", false, true, 0, 16)
@@ -631,6 +632,13 @@ func simdForms() []*form {
 		sf{"sse", "sfence", nil, b(0x0f, 0xae, 0xf8), noModrm, "", 'i', 2, 2, nil},
 		sf{"sse", "prefetchnta", nil, b(0x0f, 0x18), 0, "M", 'i', 1, 2, nil},
 		sf{"sse", "prefetcht0", nil, b(0x0f, 0x18), 1, "M", 'i', 1, 2, nil},
+		sf{"sse", "prefetcht1", nil, b(0x0f, 0x18), 2, "M", 'i', 1, 2, nil},
+		sf{"sse", "prefetcht2", nil, b(0x0f, 0x18), 3, "M", 'i', 1, 2, nil},
+		sf{"sse", "clflush", nil, b(0x0f, 0xae), 7, "M", 'i', 1, 2, nil},
+		sf{"sse", "movntpd", b(0x66), b(0x0f, 0x2b), modrmR, "E,G", 'd', 1, 4, nil},
+		sf{"sse", "fxrstor", nil, b(0x0f, 0xae), 1, "M", 'i', 1, 12, nil},
+		sf{"sse", "maskmovdqu", b(0x66), b(0x0f, 0xf7), modrmR, "G,E", 'i', 2, 10, nil},
+		sf{"mmx", "maskmovq", nil, b(0x0f, 0xf7), modrmR, "G,E", 'i', 2, 10, nil},
 	)
 	// Packed integer operations: MMX (no prefix) and SSE2 (66).
 	type pi struct {
@@ -726,6 +734,30 @@ func simdForms() []*form {
 			setup = func(in *inst, r *rand.Rand) {
 				base(in, r)
 				in.imm[0] = x.imm[r.IntN(len(x.imm))]
+			}
+		}
+		if x.mn == "maskmovdqu" || x.mn == "maskmovq" { // writes the selected bytes to [EDI]
+			setup = func(in *inst, r *rand.Rand) {
+				simdState('i')(in, r)
+				in.regs[edi] = dataAddr + 0x100 + uint32(r.IntN(0xd00))
+				in.randomFill(r, in.regs[edi]-4, 24)
+			}
+		}
+		if x.mn == "fxrstor" { // a valid FXSAVE image of another random state
+			setup = func(in *inst, r *rand.Rand) {
+				simdState('s')(in, r)
+				var o inst
+				o.fx = defaultFX()
+				fpuState(&o, r)
+				mxcsrState(&o, r)
+				le := binary.LittleEndian
+				for i := 0; i < 8; i++ {
+					x := lanes(r, 's', 16)
+					o.setXMM(i, le.Uint64(x), le.Uint64(x[8:]))
+				}
+				for i, x := range o.fx[:288] {
+					in.memPut(in.ea+uint32(i), 1, uint64(x))
+				}
 			}
 		}
 		if x.mn == "ldmxcsr" {
