@@ -121,4 +121,23 @@ var x87Loop = asm(
 	b(0xEB, 0xF1), // jmp top
 )
 
-func BenchmarkRun_X87Loop(b *testing.B) { benchLoop(b, x87Loop) }
+func BenchmarkRun_X87Loop(b *testing.B) { benchLoopWith(b, x87Loop, nil) }
+
+// benchLoopWith is benchLoop with a state set-up hook.
+func benchLoopWith(b *testing.B, code []byte, setup func(c *CPU)) {
+	c := newTestCPU(b, code)
+	c.Regs[ESI] = dataBase
+	c.Regs[EDI] = dataBase + 0x100
+	if setup != nil {
+		setup(c)
+	}
+	const chunk = 1 << 20
+	c.Run(chunk) // translate outside the timed part
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := c.Run(chunk); r != StopBudget {
+			b.Fatalf("stop %v (%+v)", r, c.Exception())
+		}
+	}
+	b.ReportMetric(float64(chunk)*float64(b.N)/b.Elapsed().Seconds()/1e6, "MIPS")
+}

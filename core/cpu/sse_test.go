@@ -1,0 +1,128 @@
+package cpu
+
+import (
+	"math"
+	"testing"
+
+	"github.com/peek32/peek32/core/cpu/fpu"
+)
+
+func TestSSE_PackedAndScalar(t *testing.T) {
+	code := asm(
+		b(0x0F, 0x28, 0x06),             // movaps xmm0, [esi]
+		b(0x0F, 0x59, 0x46, 0x10),       // mulps xmm0, [esi+16]
+		b(0x0F, 0x50, 0xC0),             // movmskps eax, xmm0
+		b(0xF2, 0x0F, 0x10, 0x4E, 0x20), // movsd xmm1, [esi+32]
+		b(0xF2, 0x0F, 0x51, 0xC9),       // sqrtsd xmm1, xmm1
+		b(0xF2, 0x0F, 0x2C, 0xD9),       // cvttsd2si ebx, xmm1
+		b(0x66, 0x0F, 0x2F, 0x4E, 0x20), // comisd xmm1, [esi+32]
+		b(0x0F, 0x92, 0xC1),             // setb cl
+		b(0x0F, 0x29, 0x46, 0x30),       // movaps [esi+48], xmm0
+	)
+	c := newTestCPU(t, code)
+	c.Regs[ESI] = dataBase
+	f32 := []float32{1.5, -2, 3, -4}
+	g32 := []float32{2, 2, -2, 0.5}
+	for i := range f32 {
+		c.Mem.Write32(dataBase+uint32(4*i), math.Float32bits(f32[i]))
+		c.Mem.Write32(dataBase+16+uint32(4*i), math.Float32bits(g32[i]))
+	}
+	c.Mem.Write64(dataBase+32, math.Float64bits(30.25))
+	runN(t, c, 9)
+	if c.Regs[EAX] != 0b1110 {
+		t.Errorf("movmskps = %04b, want 1110", c.Regs[EAX])
+	}
+	if c.Regs[EBX] != 5 {
+		t.Errorf("cvttsd2si(sqrt(30.25)) = %d, want 5", c.Regs[EBX])
+	}
+	if c.Regs[ECX]&0xFF != 1 {
+		t.Errorf("setb after comisd 5.5 < 30.25 = %d, want 1", c.Regs[ECX]&0xFF)
+	}
+	for i, want := range []float32{3, -4, -6, -2} {
+		v, _ := c.Mem.Read32(dataBase + 48 + uint32(4*i))
+		if math.Float32frombits(v) != want {
+			t.Errorf("lane %d = %v, want %v", i, math.Float32frombits(v), want)
+		}
+	}
+}
+
+func TestSSE_UnmaskedInvalidRaisesSIMDError(t *testing.T) {
+	code := asm(
+		b(0x0F, 0xAE, 0x16),       // ldmxcsr [esi]  (0x1F00: IE unmasked)
+		b(0xF2, 0x0F, 0x51, 0xC1), // sqrtsd xmm0, xmm1  (xmm1 = -1)
+	)
+	c := newTestCPU(t, code)
+	c.Regs[ESI] = dataBase
+	c.Mem.Write32(dataBase, 0x1F00)
+	c.FPU.XMM[1][0] = math.Float64bits(-1)
+	c.FPU.XMM[0][0] = 0x1234
+	if r := c.Run(5); r != StopFault {
+		t.Fatalf("stop %v, want fault", r)
+	}
+	if e := c.Exception(); e.Kind != SIMDError || e.EIP != codeBase+3 || e.Detail != uint32(fpu.FlagInvalid) {
+		t.Errorf("exception %+v, want SIMDError IE at %#x", e, codeBase+3)
+	}
+	if c.FPU.XMM[0][0] != 0x1234 {
+		t.Errorf("destination changed to %#x", c.FPU.XMM[0][0])
+	}
+	if c.FPU.MXCSR&1 == 0 {
+		t.Errorf("MXCSR %#x: IE flag not set", c.FPU.MXCSR)
+	}
+}
+
+func TestSSE_MisalignedMOVAPSFaults(t *testing.T) {
+	c := newTestCPU(t, b(0x0F, 0x28, 0x46, 0x04)) // movaps xmm0, [esi+4]
+	c.Regs[ESI] = dataBase
+	if r := c.Run(1); r != StopFault || c.Exception().Kind != GeneralProtection {
+		t.Fatalf("stop %v %+v, want GeneralProtection", r, c.Exception())
+	}
+	c = newTestCPU(t, b(0x0F, 0x10, 0x46, 0x04)) // movups xmm0, [esi+4]
+	c.Regs[ESI] = dataBase
+	runN(t, c, 1)
+}
+
+func TestMMX_AliasesX87(t *testing.T) {
+	code := asm(
+		b(0x0F, 0x6F, 0x06),       // movq mm0, [esi]
+		b(0x0F, 0xFC, 0x46, 0x08), // paddb mm0, [esi+8]
+		b(0x0F, 0x7E, 0xC0),       // movd eax, mm0
+		b(0x0F, 0x77),             // emms
+	)
+	c := newTestCPU(t, code)
+	c.Regs[ESI] = dataBase
+	c.Mem.Write64(dataBase, 0x00000000_01FF7F80)
+	c.Mem.Write64(dataBase+8, 0x00000000_01010101)
+	c.FPU.Top = 3
+	runN(t, c, 3)
+	if c.Regs[EAX] != 0x02008081 {
+		t.Errorf("paddb = %#x, want 0x02008081", c.Regs[EAX])
+	}
+	if c.FPU.Top != 0 || c.FPU.Valid != 0xFF || c.FPU.R[0].SE != 0xFFFF {
+		t.Errorf("MMX state: top %d valid %#x R0.SE %#x", c.FPU.Top, c.FPU.Valid, c.FPU.R[0].SE)
+	}
+	runN(t, c, 1)
+	if c.FPU.Valid != 0 {
+		t.Errorf("after emms valid = %#x", c.FPU.Valid)
+	}
+}
+
+// sse2Loop is an endless loop of packed double arithmetic, aligned loads/stores and integer SIMD.
+var sse2Loop = asm(
+	b(0x66, 0x0F, 0x28, 0x06), // top: movapd xmm0, [esi]
+	b(0x66, 0x0F, 0x58, 0xC1), // addpd xmm0, xmm1
+	b(0x66, 0x0F, 0x59, 0xC2), // mulpd xmm0, xmm2
+	b(0x66, 0x0F, 0x29, 0x06), // movapd [esi], xmm0
+	b(0x66, 0x0F, 0xFE, 0xDC), // paddd xmm3, xmm4
+	b(0x66, 0x0F, 0xEF, 0xEB), // pxor xmm5, xmm3
+	b(0x49),                   // dec ecx
+	b(0xEB, 0xE5),             // jmp top
+)
+
+func BenchmarkRun_SSE2Loop(b *testing.B) {
+	benchLoopWith(b, sse2Loop, func(c *CPU) {
+		one := math.Float64bits(1.0000001)
+		c.FPU.XMM[1] = [2]uint64{math.Float64bits(0.5), math.Float64bits(0.25)}
+		c.FPU.XMM[2] = [2]uint64{one, one}
+		c.FPU.XMM[4] = [2]uint64{0x0001000100010001, 0x0001000100010001}
+	})
+}
