@@ -21,7 +21,7 @@ func init() {
 		Export{Name: "SetConsoleMode", ArgBytes: 8, Handler: setConsoleMode},
 		Export{Name: "GetFileType", ArgBytes: 4, Handler: getFileType},
 		Export{Name: "FlushFileBuffers", ArgBytes: 4, Handler: func(c *Call) {
-			if _, ok := c.object(c.Arg(0)); !ok {
+			if _, ok := c.Object(c.Arg(0)); !ok {
 				c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 				return
 			}
@@ -89,7 +89,7 @@ func consoleEvent(c *Call, o kernel.Object, b []byte) {
 func writeFile(c *Call) {
 	h, buf, n, pWritten := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3)
 	c.Arg(4)
-	o, ok := c.object(h)
+	o, ok := c.Object(h)
 	if !ok {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
@@ -128,7 +128,7 @@ func writeFile(c *Call) {
 func readFile(c *Call) {
 	h, buf, n, pRead := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3)
 	c.Arg(4)
-	o, ok := c.object(h)
+	o, ok := c.Object(h)
 	if !ok {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
@@ -159,7 +159,7 @@ func readFile(c *Call) {
 
 func writeConsole(c *Call, wide bool) {
 	h, buf, n, pWritten := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3)
-	o, ok := c.object(h)
+	o, ok := c.Object(h)
 	con, isCon := o.(*Console)
 	if !ok || !isCon || con.Kind == ConsoleIn {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
@@ -195,7 +195,7 @@ func writeConsole(c *Call, wide bool) {
 
 func readConsole(c *Call, wide bool) {
 	h, buf, n, pRead := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3)
-	o, ok := c.object(h)
+	o, ok := c.Object(h)
 	con, isCon := o.(*Console)
 	if !ok || !isCon || con.Kind != ConsoleIn {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
@@ -227,7 +227,7 @@ func readConsole(c *Call, wide bool) {
 
 func getConsoleMode(c *Call) {
 	h, p := c.Arg(0), c.Arg(1)
-	o, ok := c.object(h)
+	o, ok := c.Object(h)
 	con, isCon := o.(*Console)
 	if !ok || !isCon {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
@@ -249,7 +249,7 @@ func getConsoleMode(c *Call) {
 
 func setConsoleMode(c *Call) {
 	h, mode := c.Arg(0), c.Arg(1)
-	o, ok := c.object(h)
+	o, ok := c.Object(h)
 	if _, isCon := o.(*Console); !ok || !isCon {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
@@ -262,7 +262,7 @@ func setConsoleMode(c *Call) {
 type FileTyper interface{ FileType() uint32 }
 
 func getFileType(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	if !ok {
 		c.Fail(abi.ERROR_INVALID_HANDLE, abi.FILE_TYPE_UNKNOWN)
 		return

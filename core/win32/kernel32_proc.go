@@ -88,8 +88,8 @@ func init() {
 // pointerCookie is the per-machine value EncodePointer XORs with (fixed: runs are deterministic).
 const pointerCookie = 0x5EE3_2A5B
 
-// object resolves handle h in c's process: pseudo-handles -1/-2 are the current process and thread.
-func (c *Call) object(h uint32) (kernel.Object, bool) {
+// Object resolves handle h in c's process: pseudo-handles -1/-2 are the current process and thread.
+func (c *Call) Object(h uint32) (kernel.Object, bool) {
 	switch h {
 	case abi.CurrentProcess:
 		return c.P, true
@@ -317,7 +317,7 @@ func freeLibrary(c *Call) {
 }
 
 func terminateProcess(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	code := c.Arg(1)
 	p, isP := o.(*kernel.Process)
 	if !ok || !isP {
@@ -333,7 +333,7 @@ func terminateProcess(c *Call) {
 }
 
 func terminateThread(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	code := c.Arg(1)
 	t, isT := o.(*kernel.Thread)
 	if !ok || !isT {
@@ -349,7 +349,7 @@ func terminateThread(c *Call) {
 }
 
 func getProcessID(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	if p, isP := o.(*kernel.Process); ok && isP {
 		c.Return(p.ID)
 		return
@@ -358,7 +358,7 @@ func getProcessID(c *Call) {
 }
 
 func getThreadID(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	if t, isT := o.(*kernel.Thread); ok && isT {
 		c.Return(t.ID)
 		return
@@ -367,7 +367,7 @@ func getThreadID(c *Call) {
 }
 
 func getExitCodeProcess(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	out := c.Arg(1)
 	p, isP := o.(*kernel.Process)
 	if !ok || !isP {
@@ -382,7 +382,7 @@ func getExitCodeProcess(c *Call) {
 }
 
 func getExitCodeThread(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	out := c.Arg(1)
 	t, isT := o.(*kernel.Thread)
 	if !ok || !isT {
@@ -411,7 +411,7 @@ func closeHandle(c *Call) {
 
 // waitForSingleObject waits on a process, thread, event or console: restartable (see Call.Block).
 func waitForSingleObject(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	ms := c.Arg(1)
 	if !ok {
 		c.Fail(abi.ERROR_INVALID_HANDLE, abi.WAIT_FAILED)
@@ -438,7 +438,7 @@ func waitForSingleObject(c *Call) {
 }
 
 func resumeThread(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	t, isT := o.(*kernel.Thread)
 	if !ok || !isT {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0xFFFFFFFF)
@@ -448,7 +448,7 @@ func resumeThread(c *Call) {
 }
 
 func suspendThread(c *Call) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	t, isT := o.(*kernel.Thread)
 	if !ok || !isT {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0xFFFFFFFF)

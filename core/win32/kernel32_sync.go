@@ -433,7 +433,7 @@ func createEvent(c *Call) {
 }
 
 func eventOp(c *Call, set bool) {
-	o, ok := c.object(c.Arg(0))
+	o, ok := c.Object(c.Arg(0))
 	e, isE := o.(*kernel.SyncEvent)
 	if !ok || !isE {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
