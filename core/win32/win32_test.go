@@ -231,8 +231,8 @@ func TestGetProcAddress_ByNameAndMissing(t *testing.T) {
 				pushImm(data), []byte{0x56}, callMem(iat("KERNEL32.dll", "GetProcAddress")),
 				[]byte{0x89, 0xC7}, // mov edi, eax
 				pushImm(data+13), []byte{0x56}, callMem(iat("KERNEL32.dll", "GetProcAddress")),
-				[]byte{0x31, 0xDB}, // xor ebx, ebx
-				[]byte{0x85, 0xFF, 0x74, 0x01, 0x43}, // test edi,edi; jz +1; inc ebx
+				[]byte{0x31, 0xDB},                         // xor ebx, ebx
+				[]byte{0x85, 0xFF, 0x74, 0x01, 0x43},       // test edi,edi; jz +1; inc ebx
 				[]byte{0x85, 0xC0, 0x75, 0x02, 0x43, 0x43}, // test eax,eax; jnz +2; inc ebx; inc ebx
 				[]byte{0x53}, callMem(iat("KERNEL32.dll", "ExitProcess")),
 			)
