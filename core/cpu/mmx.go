@@ -125,8 +125,10 @@ var (
 		}
 		return s
 	}
-	fPAVGB  = func(a, b uint64) uint64 { return laneOp(a, b, 8, func(x, y uint64) uint64 { return (x + y + 1) >> 1 }) }
-	fPAVGW  = func(a, b uint64) uint64 { return laneOp(a, b, 16, func(x, y uint64) uint64 { return (x + y + 1) >> 1 }) }
+	fPAVGB = func(a, b uint64) uint64 { return laneOp(a, b, 8, func(x, y uint64) uint64 { return (x + y + 1) >> 1 }) }
+	fPAVGW = func(a, b uint64) uint64 {
+		return laneOp(a, b, 16, func(x, y uint64) uint64 { return (x + y + 1) >> 1 })
+	}
 	fPMINUB = func(a, b uint64) uint64 { return laneOp(a, b, 8, func(x, y uint64) uint64 { return min(x, y) }) }
 	fPMAXUB = func(a, b uint64) uint64 { return laneOp(a, b, 8, func(x, y uint64) uint64 { return max(x, y) }) }
 	fPMINSW = func(a, b uint64) uint64 {

@@ -257,7 +257,7 @@ func (s *State) StoreEnv(b []byte) {
 func (s *State) LoadEnv(b []byte) {
 	_ = b[EnvSize-1]
 	le := binary.LittleEndian
-	s.CW = le.Uint16(b[0:])|0x40&^0xE080
+	s.CW = (le.Uint16(b[0:]) | 0x40) &^ 0xE080
 	s.SetStatusWord(le.Uint16(b[4:]))
 	s.SetTagWord(le.Uint16(b[8:]))
 	s.FIP = le.Uint32(b[12:])
