@@ -61,7 +61,7 @@ func TestMatch(t *testing.T) {
 		{"a?c", "abc", true},
 		{"a?c", "a.c", false},
 		{"a?c", "ac", false},
-		{"abc?", "abc", true},  // ? at the end matches nothing
+		{"abc?", "abc", true},    // ? at the end matches nothing
 		{"ab??.t", "ab.t", true}, // ? before a dot matches nothing
 		{"*.", "noext", true},
 		{"*.", "has.ext", false},
@@ -162,8 +162,8 @@ func TestCreateFile_ShareModes(t *testing.T) {
 		err           error
 	}{
 		{abi.GENERIC_READ, abi.FILE_SHARE_READ, nil},
-		{abi.GENERIC_WRITE, abi.FILE_SHARE_READ, abi.ERROR_SHARING_VIOLATION},                      // a does not share write
-		{abi.GENERIC_READ, 0, abi.ERROR_SHARING_VIOLATION},                                         // a already reads
+		{abi.GENERIC_WRITE, abi.FILE_SHARE_READ, abi.ERROR_SHARING_VIOLATION},                       // a does not share write
+		{abi.GENERIC_READ, 0, abi.ERROR_SHARING_VIOLATION},                                          // a already reads
 		{abi.GENERIC_READ, abi.FILE_SHARE_READ | abi.FILE_SHARE_WRITE | abi.FILE_SHARE_DELETE, nil}, // reading is shared
 		{0, 0, nil}, // no data access: attributes only
 	}
