@@ -82,7 +82,9 @@ func (e *FormatError) Error() string {
 	case KindPlacement:
 		s = "cannot place image: " + e.Detail
 	case KindImport:
-		s = e.Detail
+		// Detail already is the *ImportError's message, which includes
+		// the Resolver's error.
+		return e.Detail
 	default:
 		s = "malformed PE file: " + e.Detail
 	}

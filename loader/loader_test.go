@@ -697,3 +697,39 @@ func TestFile_delayImportsAndSymbols(t *testing.T) {
 		t.Error("found a missing symbol")
 	}
 }
+
+func TestModule_ShareInto(t *testing.T) {
+	img, text, data := testImage()
+	f := parse(t, build(t, img, text, data))
+	machine := mm.NewMachine(1 << 30)
+	proto, a := machine.NewSpace(), machine.NewSpace()
+	pm, err := f.Map(proto, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	am, err := pm.ShareInto(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if am.Space != a || am.Base != pm.Base {
+		t.Fatalf("shared module %+v", am)
+	}
+	if got := a.PageInfo(am.Base + text.RVA); got.Sharing != mm.Shared || got.Prot != mm.ProtRead|mm.ProtExec || got.Type != mm.TypeImage {
+		t.Errorf(".text page %+v", got)
+	}
+	if got := a.PageInfo(am.Base + data.RVA); got.Sharing != mm.SharedCOW || got.Prot != mm.ProtRead|mm.ProtCopy {
+		t.Errorf(".data page %+v", got)
+	}
+	if !a.Write8(am.Base+data.RVA, 'J') {
+		t.Fatal("write to shared .data failed")
+	}
+	if s, _ := proto.ReadCString(pm.Base+data.RVA, 64); s != "hello, data" {
+		t.Errorf("prototype changed: %q", s)
+	}
+	if s, _ := a.ReadCString(am.Base+data.RVA, 64); s != "Jello, data" {
+		t.Errorf("private copy: %q", s)
+	}
+	if _, err := pm.ShareInto(a); KindOf(err) != KindPlacement {
+		t.Errorf("sharing twice into one space: %v", err)
+	}
+}

@@ -442,3 +442,42 @@ func ResolveExport(m *Module, name string, ordinal uint16, byOrdinal bool, looku
 		m, name, ordinal, byOrdinal = next, n, o, bo
 	}
 }
+
+// ShareInto maps the same image into dst at the same base, sharing m's
+// frames instead of copying the file again: read-only pages are shared,
+// writable ones (write-copy) are shared copy-on-write, so the first write by
+// either space gives it a private copy (PROCESS_MODEL.md §6). Share from a
+// module no process runs (a prototype space the kernel keeps per image), so
+// that dst sees the pristine, relocated image; BindImports on the result
+// writes dst's own IAT (the forced write copies the shared page first). It
+// fails with KindPlacement if the range is not free in dst; the caller may
+// then Map the File afresh (relocating).
+func (m *Module) ShareInto(dst *mm.Space) (out *Module, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, malformed("internal mapping failure (%v)", r)
+		}
+	}()
+	f := m.File
+	base, err := dst.Reserve(m.Base, m.Size, imageAllocProt, mm.TypeImage, false)
+	if err != nil {
+		return nil, &FormatError{Kind: KindPlacement, Detail: fmt.Sprintf("cannot reserve 0x%x bytes at 0x%x to share the image", m.Size, m.Base), Err: err}
+	}
+	for _, s := range f.segs {
+		if s.Size == 0 {
+			continue
+		}
+		p := mm.ProtRead
+		if !s.Headers {
+			p = SectionProt(s.Chars)
+		}
+		lo, n := pageSpan(s.RVA, s.Size)
+		if err := dst.ShareFrom(m.Space, m.Base+lo, base+lo, n, p, mm.TypeImage); err != nil {
+			_ = dst.Release(base)
+			return nil, &FormatError{Kind: KindPlacement, Detail: fmt.Sprintf("cannot share 0x%x bytes at 0x%x", n, base+lo), Err: err}
+		}
+	}
+	c := *m
+	c.Space = dst
+	return &c, nil
+}
