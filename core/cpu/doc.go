@@ -12,11 +12,15 @@
 // branch targets are resolved to absolute addresses at translation time. Inst holds no interfaces
 // and no pointers into x86asm, so a translated block is a flat []Inst that the loop walks.
 //
-// x86asm's traps are handled in translate.go: truncated input returns no error with Op 0 (and the
-// ENDBR32 hint decodes that way too, which we turn into a NOP); LOCK is checked by us against the
-// table (lockable op with a memory destination, else #UD) rather than trusting PrefixInvalid; a SIB
-// byte with no index reports Index 0, which is "no register"; segment overrides show up as
-// Mem.Segment (FS and GS are based on CPU.FSBase/GSBase, every other segment is flat).
+// x86asm's traps are handled in translate.go: truncated input returns no error with Op 0, so an
+// undecodable instruction that was cut short by an unfetchable page becomes an execute fault at
+// the first missing byte (not #UD); LOCK is checked by us against the table (lockable op with a
+// memory destination, else #UD) rather than trusting PrefixInvalid; a SIB byte with no index
+// reports Index 0, which is "no register"; segment overrides show up as Mem.Segment (FS and GS are
+// based on CPU.FSBase/GSBase, every other segment is flat). Encodings the processor runs but
+// x86asm rejects are rewritten to their documented twins before decoding (patchAlias): 82 /r,
+// the SAL alias of the shift group, TEST F6/F7 /1, and the hint NOPs 0F 19..1F (ENDBR32 included).
+// VEX-encoded instructions and ops without a table row are #UD.
 //
 // # The block cache
 //
@@ -28,7 +32,11 @@
 // fetched from and marks them with MarkCode; on every entry the loop compares the generations, and
 // a block whose page was written, re-protected, decommitted or released is translated again. That
 // is how self-modifying code and unpackers work. (A write into the block currently executing takes
-// effect from the next block entry.)
+// effect from the next block entry. Data written to a page that also holds translated code costs a
+// retranslation of that page's blocks at their next entry: correct, but slow for code and hot data
+// sharing a page.) Breakpoints live in the Cache, so they apply to every thread of the process;
+// setting or clearing one drops only the blocks that contain its address. Blocks also end before
+// an address inside CPU.ThunkRanges; a block starting there is a thunk block (Run returns StopThunk).
 //
 // # Lazy flags
 //
@@ -45,9 +53,20 @@
 // StopThunk (EIP is inside a CPU.ThunkRanges range; nothing there ran), StopBreakpoint (EIP is at a
 // breakpoint address, not yet executed; the next Run or Step executes it), StopHalt (reserved) and
 // StopSingleStep (TF was set: one instruction ran, Exception() is a SingleStep with EIP after it).
+// Faults report EIP at the faulting instruction, as Windows does (INT3 included: the exception
+// address is the INT3 itself); ICEBP's single-step trap reports the next instruction.
 // The loop checks the budget per block (a block is cut short when fewer instructions remain),
 // allocates nothing, and uses no fmt, defer or closures. A REP string instruction runs at most
 // repChunk iterations per execution and then re-executes itself, so long copies stay preemptible.
+//
+// # The fast paths
+//
+// A function call per instruction is the main cost of interpretation (most of all under
+// WebAssembly), so the Run loop executes the hottest forms inline: Inst.Fast, chosen at translation
+// by fastOf (fast.go), selects 32-bit MOV/ADD/SUB/CMP/AND/OR/XOR/TEST on registers and immediates,
+// MOV to and from memory, INC/DEC, LEA, Jcc, JMP/CALL rel32, RET and PUSH/POP of a register.
+// Everything else (Fast == fastNone) calls its handler. TestRun_FastPathsMatchHandlers runs code
+// with the fast paths on and off and expects the same state.
 //
 // # Adding instructions (the table)
 //
@@ -56,10 +75,14 @@
 //	type handler func(c *CPU, in *Inst) flow
 //
 // A handler performs the instruction and returns flowNext, or flowFault after describing the fault
-// with c.raise(kind) or c.memFault() (the loop fills in EIP). A handler must have no architectural
-// effect when it faults: read and check every memory operand, do the writes, and only then update
-// registers. Control transfers set c.EIP themselves (the loop presets c.EIP to the block's
-// fall-through address before running a block) and their rows carry opEndsBlock.
+// with c.raise(kind), c.memFault() or c.memFaultRMW() (the read half of a read-modify-write, which
+// the processor reports as a write); the loop fills in EIP (the faulting instruction). flowTrap is
+// for trap-type exceptions reported after the instruction (ICEBP), flowRepeat for a REP string
+// instruction that has more iterations to do. A handler must have no architectural effect when it
+// faults: read and check every memory operand, do the writes, and only then update registers and
+// flags. Control transfers set c.EIP themselves (the loop presets c.EIP to the block's fall-through
+// address before running a block) and their rows carry opEndsBlock; so do instructions after which
+// translation-relevant state may change (POPF can set TF; RDTSC reads the per-block Count).
 //
 // Rows are declared with defineOps from an init function in any file of this package, e.g. the x87
 // file:
@@ -77,7 +100,9 @@
 // row without opLockable (or without a memory destination) translates to an #UD instruction. The
 // helpers a handler uses: c.ea(in) (the memory operand's linear address), c.read8/16/32/64 and
 // c.write8/16/32/64 (ok=false means fault: return c.memFault()), c.readArg/c.writeArg for
-// integer operands, c.reg8/c.setReg8 and friends, c.raise(kind).
+// integer operands, c.getReg/c.setReg, c.Flags/c.setFlagsArith, c.raise(kind). The integer
+// core owns the integer, control, string, BCD, CPUID/RDTSC and system rows (ops_*.go); the x87,
+// MMX and SSE files own theirs, including fences, prefetches, CLFLUSH, MOVNTI and EMMS.
 //
 // CPUID reports CPUIDFeatureEDX/CPUIDFeatureECX: a file that implements a feature sets its bit in
 // an init function, so CPUID claims exactly what is implemented.

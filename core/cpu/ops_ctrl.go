@@ -281,7 +281,11 @@ func opINTO(c *CPU, in *Inst) flow {
 	return flowNext
 }
 
-func opICEBP(c *CPU, in *Inst) flow { return c.raise(SingleStep) }
+// opICEBP (F1, INT1) raises a single-step trap reported after the instruction.
+func opICEBP(c *CPU, in *Inst) flow {
+	c.exc = Exception{Kind: SingleStep}
+	return flowTrap
+}
 
 func opBOUND(c *CPU, in *Inst) flow {
 	size := in.Args[0].Size
@@ -450,6 +454,6 @@ func init() {
 		priv(x86asm.INSB), priv(x86asm.INSW), priv(x86asm.INSD), priv(x86asm.OUTSB), priv(x86asm.OUTSW),
 		priv(x86asm.OUTSD), priv(x86asm.LGDT), priv(x86asm.LIDT), priv(x86asm.LLDT), priv(x86asm.LTR),
 		priv(x86asm.LMSW), priv(x86asm.CLTS), priv(x86asm.INVD), priv(x86asm.WBINVD), priv(x86asm.INVLPG),
-		priv(x86asm.RDMSR), priv(x86asm.WRMSR), priv(x86asm.RDPMC), priv(x86asm.RSM),
+		priv(x86asm.RDMSR), priv(x86asm.WRMSR), priv(x86asm.RDPMC),
 	)
 }

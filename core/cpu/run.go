@@ -156,6 +156,12 @@ func (c *CPU) Run(budget uint64) StopReason {
 				r = handlers[in.Op](c, in)
 			}
 			if r != flowNext {
+				if r == flowTrap {
+					c.EIP = in.Addr + uint32(in.Len)
+					c.exc.EIP = c.EIP
+					c.Count -= uint64(n - i - 1)
+					return StopFault
+				}
 				c.EIP = in.Addr
 				if r == flowFault {
 					c.Count -= uint64(n - i)

@@ -13,6 +13,7 @@ const (
 	flowNext   flow = iota // done; continue with the next instruction of the block
 	flowFault              // faulted with no effect: c.exc is set (the loop fills in EIP)
 	flowRepeat             // a REP chunk is done but the count is not: run this instruction again
+	flowTrap               // a trap: the instruction completed and c.exc is reported with EIP after it
 )
 
 // handler executes one translated instruction. See the package documentation for its contract.
