@@ -159,6 +159,9 @@ const (
 	ERROR_SEM_TIMEOUT               Errno = 121
 	ERROR_BAD_PATHNAME              Errno = 161
 	ERROR_BAD_LENGTH                Errno = 24
+	ERROR_BUFFER_OVERFLOW           Errno = 111
+	ERROR_BAD_NETPATH               Errno = 53
+	ERROR_INVALID_USER_BUFFER       Errno = 1784
 )
 
 // Kind says which numbering a Code row belongs to.
@@ -330,6 +333,9 @@ var Codes = []Code{
 	{KindError, uint32(ERROR_SEM_TIMEOUT), "ERROR_SEM_TIMEOUT", 0},
 	{KindError, uint32(ERROR_BAD_PATHNAME), "ERROR_BAD_PATHNAME", 0},
 	{KindError, uint32(ERROR_BAD_LENGTH), "ERROR_BAD_LENGTH", 0},
+	{KindError, uint32(ERROR_BUFFER_OVERFLOW), "ERROR_BUFFER_OVERFLOW", 0},
+	{KindError, uint32(ERROR_BAD_NETPATH), "ERROR_BAD_NETPATH", 0},
+	{KindError, uint32(ERROR_INVALID_USER_BUFFER), "ERROR_INVALID_USER_BUFFER", 0},
 }
 
 var (
