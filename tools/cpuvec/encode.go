@@ -41,6 +41,7 @@ type form struct {
 	undef    uint32 // flags the SDM leaves undefined (static part)
 	align    uint32 // memory operand alignment (0 or 1: any)
 	undefSW  uint16 // x87 status-word bits the SDM leaves undefined
+	misalign bool   // memory operand deliberately not 16-byte aligned
 	nReg     int    // vectors per size for the register form (0 = default)
 	nMem     int    // vectors per size for the memory form (0 = default)
 	// setup adjusts a case after the generic random choices (operand values,
@@ -298,6 +299,9 @@ func (in *inst) encodeMem(regField int, excl uint8, r *rand.Rand) {
 	in.ea = dataAddr + 0x100 + uint32(r.IntN(0xd00))
 	if a := in.f.align; a > 1 {
 		in.ea &^= a - 1
+	}
+	if in.f.misalign {
+		in.ea = in.ea&^15 + 1 + uint32(r.IntN(15))
 	}
 	ea := in.ea
 	free := func(noESP, noEBP bool) []int {

@@ -726,6 +726,21 @@ func simdForms() []*form {
 	list = append(list,
 		sf{"sse3", "palignr", b(0x66), b(0x0f, 0x3a, 0x0f), modrmR, "G,E,Ib", 'i', 0, 12, []uint32{0, 1, 4, 7, 8, 15, 16, 17, 31, 32, 200}},
 		sf{"sse3", "palignr_mmx", nil, b(0x0f, 0x3a, 0x0f), modrmR, "G,E,Ib", 'i', 0, 8, []uint32{0, 1, 4, 7, 8, 9, 15, 16, 17}})
+	// Memory operands that are not 16-byte aligned: fine for scalar, 64-bit and
+	// the unaligned moves (and for all MMX forms); #GP for other 128-bit operands.
+	for _, mn := range []string{"movups", "movdqu", "movupd", "movss", "movsd", "addss", "addsd", "cvtss2sd",
+		"movq_x_xm", "movd_x_e", "movhps", "movlpd", "comisd", "movups_st", "movdqu_st",
+		"movaps", "movdqa", "movapd", "movaps_st", "addps", "mulpd", "paddb", "pshufd", "cvtps2pd", "lddqu"} {
+		for _, x := range list {
+			if x.mn == mn && x.mem != 2 && x.group != "mmx" {
+				x.mn += "_unal"
+				x.mem, x.n = 1, 6
+				list = append(list, x)
+				break
+			}
+		}
+	}
+	list = append(list, sf{"mmx", "paddb_unal", nil, b(0x0f, 0xfc), modrmR, "G,E", 'i', 1, 6, nil})
 	for _, x := range list {
 		x := x
 		setup := simdState(x.lane)
@@ -771,7 +786,8 @@ func simdForms() []*form {
 			}
 		}
 		fs = append(fs, &form{group: x.group, mn: x.mn, pre: x.pre, op: x.op, digit: x.digit, ops: x.ops, sizes: s32,
-			memOnly: x.mem == 1, regOnly: x.mem == 2, setup: setup, align: 16, nReg: x.n, nMem: max(2, x.n/2)})
+			memOnly: x.mem == 1, regOnly: x.mem == 2, setup: setup, align: 16, misalign: strings.HasSuffix(x.mn, "_unal"),
+			nReg: x.n, nMem: max(2, x.n/2)})
 	}
 	return fs
 }
