@@ -123,3 +123,41 @@ func TestMinGW_exeAndDLL(t *testing.T) {
 		t.Errorf("Inspect(testdll.dll): %v %+v", err, r2)
 	}
 }
+
+func TestInspect_mingwResourcesAndSignature(t *testing.T) {
+	r, err := Inspect(readTestdata(t, "hello.exe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(ns []ResourceNode, name string) *ResourceNode {
+		for i := range ns {
+			if ns[i].Name == name {
+				return &ns[i]
+			}
+		}
+		return nil
+	}
+	rc := find(r.Resources, "RT_RCDATA")
+	if rc == nil || find(rc.Children, "GREETING") == nil {
+		t.Fatalf("resources %+v", r.Resources)
+	}
+	leaf := find(find(rc.Children, "GREETING").Children, "lang 0x409")
+	if leaf == nil || leaf.Size != 22 || leaf.RVA == 0 {
+		t.Errorf("GREETING leaf %+v", leaf)
+	}
+	if find(r.Resources, "RT_VERSION") == nil || find(r.Resources, "RT_STRING") == nil {
+		t.Errorf("resources %+v", r.Resources)
+	}
+	if r.Signature != nil {
+		t.Errorf("hello.exe is not signed: %+v", r.Signature)
+	}
+
+	d, err := Inspect(readTestdata(t, "testdll.dll"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := d.Signature
+	if s == nil || s.Type != 2 || len(s.Signers) != 1 || s.Signers[0].Subject != "CN=peek32 test signer,O=peek32" || s.Signers[0].NotAfter == "" {
+		t.Fatalf("signature %+v", s)
+	}
+}
