@@ -165,6 +165,13 @@ func build(f *form, size int, mem bool, r *rand.Rand) *inst {
 	}
 	in.flags = randomFlags(r)
 	in.greg, in.rmreg, in.zreg = r.IntN(8), r.IntN(8), r.IntN(8)
+	if fpuGroup(f.group) {
+		// x87/SIMD forms read at most two GPRs (G and the r/m register) besides
+		// addressing registers; the others stay zero, which keeps lines short.
+		g, e := in.regs[in.greg], in.regs[in.rmreg]
+		in.regs = [8]uint32{}
+		in.regs[in.greg], in.regs[in.rmreg] = g, e
+	}
 	if f.stack {
 		in.regs[esp] = stackTop
 		in.randomFill(r, stackTop-16, 56)

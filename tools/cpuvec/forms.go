@@ -369,10 +369,10 @@ func bcdForms() []*form {
 		}
 	}
 	return []*form{
-		{group: "bcd", mn: "daa", op: b(0x27), digit: noModrm, sizes: s32, implicit: 1 << eax, undef: fOF, setup: al, nReg: 80},
-		{group: "bcd", mn: "das", op: b(0x2f), digit: noModrm, sizes: s32, implicit: 1 << eax, undef: fOF, setup: al, nReg: 80},
-		{group: "bcd", mn: "aaa", op: b(0x37), digit: noModrm, sizes: s32, implicit: 1 << eax, undef: fOF | fSF | fZF | fPF, setup: al, nReg: 60},
-		{group: "bcd", mn: "aas", op: b(0x3f), digit: noModrm, sizes: s32, implicit: 1 << eax, undef: fOF | fSF | fZF | fPF, setup: al, nReg: 60},
+		{group: "bcd", mn: "daa", op: b(0x27), digit: noModrm, sizes: s32, implicit: 1 << eax, undef: fOF, setup: al, nReg: 250},
+		{group: "bcd", mn: "das", op: b(0x2f), digit: noModrm, sizes: s32, implicit: 1 << eax, undef: fOF, setup: al, nReg: 250},
+		{group: "bcd", mn: "aaa", op: b(0x37), digit: noModrm, sizes: s32, implicit: 1 << eax, undef: fOF | fSF | fZF | fPF, setup: al, nReg: 200},
+		{group: "bcd", mn: "aas", op: b(0x3f), digit: noModrm, sizes: s32, implicit: 1 << eax, undef: fOF | fSF | fZF | fPF, setup: al, nReg: 200},
 		{group: "bcd", mn: "aam", op: b(0xd4), digit: noModrm, ops: "Ib", sizes: s32, implicit: 1 << eax, undef: fOF | fAF | fCF, setup: aam, nReg: 60},
 		{group: "bcd", mn: "aad", op: b(0xd5), digit: noModrm, ops: "Ib", sizes: s32, implicit: 1 << eax, undef: fOF | fAF | fCF, setup: aam, nReg: 60},
 	}

@@ -240,7 +240,9 @@ func format(in *inst, res *result) (string, error) {
 	sb.WriteString(in.f.id(in.size, in.mem))
 	fmt.Fprintf(&sb, " %x |", in.code)
 	for i, n := range regNames {
-		fmt.Fprintf(&sb, " %s=%08x", n, in.regs[i])
+		if in.regs[i] != 0 {
+			fmt.Fprintf(&sb, " %s=%08x", n, in.regs[i])
+		}
 	}
 	fmt.Fprintf(&sb, " fl=%04x", in.flags&fCompared)
 	var zero [pageSize]byte
