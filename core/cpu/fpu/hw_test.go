@@ -275,6 +275,10 @@ func TestHardwareSSE(t *testing.T) {
 			r = uint64(uint32(e.F32ToInt32(b32, op == "cvttss2si")))
 		case "comiss", "ucomiss":
 			r = comiFlags(e.Compare32(a32, b32, op == "ucomiss"))
+		case "rcpss":
+			r = uint64(Recip32(b32))
+		case "rsqrtss":
+			r = uint64(RecipSqrt32(b32))
 		case "cvtsi2ss":
 			r = uint64(e.Int32ToF32(int32(b32)))
 		case "cmpsd", "cmpss":

@@ -1,7 +1,5 @@
 package fpu
 
-import "math"
-
 // Op is a binary arithmetic operation for the float32/float64 (SSE) entry points.
 type Op uint8
 
@@ -189,42 +187,52 @@ func (e *Env) Load32(x uint32) F80 {
 	return pack80(u)
 }
 
-// Recip32 approximates 1/x for RCPPS/RCPSS. The hardware's table-driven approximation has a
-// relative error below 1.5*2^-12; this returns the reciprocal rounded to 12 significant bits,
-// which lies within that bound (the exact hardware bits are implementation-specific).
-// Special values follow the hardware: +-0 gives +-inf, +-inf gives +-0, NaNs are quieted, and
-// denormal inputs are treated as zero. No flags are raised.
-func Recip32(x uint32) uint32 { return approx32(x, false) }
-
-// RecipSqrt32 approximates 1/sqrt(x) for RSQRTPS/RSQRTSS (negative inputs give the indefinite).
-func RecipSqrt32(x uint32) uint32 { return approx32(x, true) }
-
-func approx32(x uint32, sqrt bool) uint32 {
+// Recip32 is RCPSS/RCPPS: the reciprocal approximation of the hardware, bit for bit (its result
+// depends only on the top 11 significand bits, so a table taken from the real CPU reproduces it;
+// see testdata/gen/rcpgen.c). Zeros and denormals give a signed infinity, infinities a signed
+// zero, results too small to be normal are flushed to zero, NaNs are quieted; no flags.
+func Recip32(x uint32) uint32 {
 	sign := x & (1 << 31)
-	switch e := x >> 23 & 0xFF; {
+	e := int32(x>>23) & 0xFF
+	switch {
 	case e == 0xFF && x&(1<<23-1) != 0:
 		return x | 1<<22
 	case e == 0xFF:
-		if sqrt && sign != 0 {
-			return F32Indefinite
-		}
 		return sign
 	case e == 0:
 		return sign | 0x7F800000
 	}
-	if sqrt && sign != 0 {
+	t := rcpTable[x>>12&2047]
+	re := int32(t>>23&0xFF) - (e - 127)
+	if re <= 0 {
+		return sign
+	}
+	return sign | uint32(re)<<23 | t&(1<<23-1)
+}
+
+// RecipSqrt32 is RSQRTSS/RSQRTPS, bit for bit like Recip32 (top 10 significand bits and the
+// exponent's parity). Negative nonzero inputs give the indefinite, zeros and denormals a signed
+// infinity, +inf gives +0.
+func RecipSqrt32(x uint32) uint32 {
+	sign := x & (1 << 31)
+	e := int32(x>>23) & 0xFF
+	switch {
+	case e == 0xFF && x&(1<<23-1) != 0:
+		return x | 1<<22
+	case e == 0:
+		return sign | 0x7F800000
+	case sign != 0:
 		return F32Indefinite
+	case e == 0xFF:
+		return 0
 	}
-	f := float64(math.Float32frombits(x))
-	var r float64
-	if sqrt {
-		r = 1 / math.Sqrt(f)
-	} else {
-		r = 1 / f
+	u := e - 127
+	idx := x >> 13 & 1023
+	if u&1 != 0 {
+		idx |= 1024
+		u--
 	}
-	b := math.Float32bits(float32(r))
-	if b>>23&0xFF == 0 { // result would be denormal: the hardware flushes it
-		return b & (1 << 31)
-	}
-	return b &^ (1<<11 - 1)
+	t := rsqrtTable[idx]
+	re := int32(t>>23&0xFF) - u/2
+	return uint32(re)<<23 | t&(1<<23-1)
 }

@@ -7,3 +7,6 @@ gcc -m32 -msse2 -O1 -Wall -o /tmp/x87gen x87gen.c
 /tmp/x87gen sse 400 > ../sse_hw.txt
 rm -f /tmp/x87gen
 wc -l ../x87_hw.txt ../sse_hw.txt
+gcc -m32 -msse2 -O1 -Wall -o /tmp/rcpgen rcpgen.c
+/tmp/rcpgen > ../../approx_table.go
+rm -f /tmp/rcpgen

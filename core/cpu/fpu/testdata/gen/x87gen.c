@@ -177,10 +177,11 @@ static uint32_t rand32bits(void) {
 // SSE scalar double/single operations: "op mxcsr a b -> r - mxcsr" (r: result bits or EFLAGS for comisd).
 enum { ADDSD, SUBSD, MULSD, DIVSD, SQRTSD, MINSD, MAXSD, CVTSD2SS, CVTSD2SI, CVTTSD2SI, COMISD, UCOMISD,
 	ADDSS, SUBSS, MULSS, DIVSS, SQRTSS, MINSS, MAXSS, CVTSS2SD, CVTSS2SI, CVTTSS2SI, COMISS, UCOMISS, CVTSI2SS,
-	CMPSD, CMPSS, NSSE };
+	CMPSD, CMPSS, RCPSS, RSQRTSS, NSSE };
 static const char *snames[] = {"addsd", "subsd", "mulsd", "divsd", "sqrtsd", "minsd", "maxsd", "cvtsd2ss",
 	"cvtsd2si", "cvttsd2si", "comisd", "ucomisd", "addss", "subss", "mulss", "divss", "sqrtss", "minss",
-	"maxss", "cvtss2sd", "cvtss2si", "cvttss2si", "comiss", "ucomiss", "cvtsi2ss", "cmpsd", "cmpss"};
+	"maxss", "cvtss2sd", "cvtss2si", "cvttss2si", "comiss", "ucomiss", "cvtsi2ss", "cmpsd", "cmpss", "rcpss",
+	"rsqrtss"};
 
 #define SPRE "ldmxcsr %[mx]\n movsd %[a], %%xmm0\n movsd %[b], %%xmm1\n"
 #define SPOST "movsd %%xmm0, %[r]\n stmxcsr %[mo]\n"
@@ -217,6 +218,8 @@ static void runsse(int op, uint32_t mx, uint64_t a, uint64_t b, int pred) {
 	case COMISS: __asm__ volatile(FPRE "comiss %%xmm1, %%xmm0\n pushf\n pop %%eax\n mov %%eax, %[r]\n stmxcsr %[mo]\n" SIO); break;
 	case UCOMISS: __asm__ volatile(FPRE "ucomiss %%xmm1, %%xmm0\n pushf\n pop %%eax\n mov %%eax, %[r]\n stmxcsr %[mo]\n" SIO); break;
 	case CVTSI2SS: __asm__ volatile(FPRE "cvtsi2ssl %[b], %%xmm0\n" FPOST SIO); break;
+	case RCPSS: __asm__ volatile(FPRE "rcpss %%xmm1, %%xmm0\n" FPOST SIO); break;
+	case RSQRTSS: __asm__ volatile(FPRE "rsqrtss %%xmm1, %%xmm0\n" FPOST SIO); break;
 	case CMPSD:
 		switch (pred) {
 #define C(n) case n: __asm__ volatile(SPRE "cmpsd $" #n ", %%xmm1, %%xmm0\n" SPOST SIO); break;
