@@ -419,9 +419,7 @@ func waitForSingleObject(c *Call) {
 	}
 	h := o.Header()
 	if h.Signaled() {
-		if e, isE := o.(*kernel.SyncEvent); isE && !e.ManualReset {
-			e.Reset()
-		}
+		acquire(o)
 		c.T.TimedOut()
 		c.Return(abi.WAIT_OBJECT_0)
 		return

@@ -160,6 +160,7 @@ const (
 	ERROR_BAD_PATHNAME              Errno = 161
 	ERROR_BAD_LENGTH                Errno = 24
 	ERROR_BUFFER_OVERFLOW           Errno = 111
+	ERROR_MR_MID_NOT_FOUND          Errno = 317
 	ERROR_BAD_NETPATH               Errno = 53
 	ERROR_INVALID_USER_BUFFER       Errno = 1784
 )
@@ -183,7 +184,7 @@ type Code struct {
 }
 
 // errMRMidNotFound is what RtlNtStatusToDosError returns for statuses it does not know.
-const errMRMidNotFound Errno = 317
+const errMRMidNotFound = ERROR_MR_MID_NOT_FOUND
 
 // Codes is the one table of status and error codes. Every constant declared in this file has exactly one row
 // (a test checks it). Rows are data: add one row per new constant.
@@ -334,6 +335,7 @@ var Codes = []Code{
 	{KindError, uint32(ERROR_BAD_PATHNAME), "ERROR_BAD_PATHNAME", 0},
 	{KindError, uint32(ERROR_BAD_LENGTH), "ERROR_BAD_LENGTH", 0},
 	{KindError, uint32(ERROR_BUFFER_OVERFLOW), "ERROR_BUFFER_OVERFLOW", 0},
+	{KindError, uint32(ERROR_MR_MID_NOT_FOUND), "ERROR_MR_MID_NOT_FOUND", 0},
 	{KindError, uint32(ERROR_BAD_NETPATH), "ERROR_BAD_NETPATH", 0},
 	{KindError, uint32(ERROR_INVALID_USER_BUFFER), "ERROR_INVALID_USER_BUFFER", 0},
 }
