@@ -185,3 +185,35 @@ func TestCache_Thunk(t *testing.T) {
 }
 
 func le32(v uint32) []byte { return b(byte(v), byte(v>>8), byte(v>>16), byte(v>>24)) }
+
+func TestCache_InvalidatedByReleaseAndDecommit(t *testing.T) {
+	for _, release := range []bool{false, true} {
+		c := newTestCPU(t, nil)
+		const at = 0x00700000
+		if _, err := c.Mem.Reserve(at, 0x10000, mm.ProtRead|mm.ProtExec, mm.TypePrivate, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Mem.Commit(at, 0x1000, mm.ProtRead|mm.ProtWrite|mm.ProtExec); err != nil {
+			t.Fatal(err)
+		}
+		c.Mem.WriteBytes(at, movEAX(3), 0)
+		c.EIP = at
+		c.Run(10)
+		if c.Regs[EAX] != 3 {
+			t.Fatalf("eax = %d", c.Regs[EAX])
+		}
+		var err error
+		if release {
+			err = c.Mem.Release(at)
+		} else {
+			err = c.Mem.Decommit(at, 0x1000)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.EIP = at
+		if r := c.Run(10); r != StopFault || c.Exception().Kind != AccessViolation || c.Exception().Access != mm.AccessExec {
+			t.Fatalf("release=%v: stop %v %+v, want an execute fault", release, r, c.Exception())
+		}
+	}
+}

@@ -84,6 +84,29 @@ func (c *CPU) alu(in *Inst, op uint8) flow {
 			c.Regs[d] = r
 		}
 		return flowNext
+	case formMR, formMI:
+		addr := c.ea(in)
+		a, ok := c.Mem.Read32(addr)
+		if !ok {
+			if store {
+				return c.memFaultRMW()
+			}
+			return c.memFault()
+		}
+		b := in.Imm
+		if in.Form == formMR {
+			b = c.Regs[in.Args[1].Reg&7]
+		}
+		if !store {
+			c.aluDo(op, 4, a, b)
+			return flowNext
+		}
+		saved, savedFlags := c.lf, c.flags
+		if !c.Mem.Write32(addr, c.aluDo(op, 4, a, b)) {
+			c.lf, c.flags = saved, savedFlags
+			return c.memFault()
+		}
+		return flowNext
 	}
 	a, addr, ok := c.readArg(in, 0)
 	if !ok {
@@ -459,7 +482,7 @@ func opCMPXCHG8B(c *CPU, in *Inst) flow {
 }
 
 // ccOf maps Jcc/SETcc/CMOVcc ops to their condition nibble.
-var ccOf [numX86Ops]uint8
+var ccOf [tableSize]uint8
 
 func init() {
 	type group struct {

@@ -118,7 +118,32 @@ func (c *CPU) Run(budget uint64) StopReason {
 			case fastLea:
 				c.Regs[in.Args[0].Reg&7] = c.eaFlat(in)
 			case fastJcc:
-				if c.cond(ccOf[in.Op]) {
+				// Inline the common compare-and-branch cases; cond handles the rest.
+				cc := ccOf[in.Op]
+				var taken bool
+				switch {
+				case c.lf.op == lazySub && c.lf.size == 4 && cc >= 2 && cc <= 7:
+					a, b := c.lf.a, c.lf.b
+					switch cc {
+					case 2:
+						taken = a < b
+					case 3:
+						taken = a >= b
+					case 4:
+						taken = a == b
+					case 5:
+						taken = a != b
+					case 6:
+						taken = a <= b
+					default:
+						taken = a > b
+					}
+				case (c.lf.op == lazyLogic || c.lf.op == lazyDec || c.lf.op == lazyInc) && (cc == 4 || cc == 5):
+					taken = (c.lf.res == 0) == (cc == 4)
+				default:
+					taken = c.cond(cc)
+				}
+				if taken {
 					c.EIP = in.Imm
 				}
 			case fastJmpRel:
