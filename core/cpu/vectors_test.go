@@ -429,7 +429,7 @@ func runVector(v *vector) (diffs []string, err error) {
 
 	if v.exc != "" {
 		e := c.Exception()
-		if stop != cpu.StopFault {
+		if stop != cpu.StopFault && !(v.exc == "DB" && stop == cpu.StopSingleStep) {
 			d("want exception %s, got stop %v", v.exc, stop)
 		} else {
 			ok := false

@@ -33,6 +33,7 @@ const (
 	fAF = 1 << 4
 	fZF = 1 << 6
 	fSF = 1 << 7
+	fTF = 1 << 8
 	fDF = 1 << 10
 	fOF = 1 << 11
 

@@ -150,6 +150,7 @@ func integerForms() []*form {
 	fs = append(fs, stackForms()...)
 	fs = append(fs, branchForms()...)
 	fs = append(fs, faultForms()...)
+	fs = append(fs, trapForms(fs)...)
 	return fs
 }
 

@@ -307,3 +307,45 @@ func faultForms() []*form {
 	}
 	return fs
 }
+
+// trapForms: a selection of forms run with TF set, so the CPU raises the
+// single-step trap (#DB) after the instruction (after each iteration of a REP
+// instruction; not after one that faults).
+func trapForms(all []*form) []*form {
+	pick := []struct {
+		group, mn string
+		op        byte
+		sizes     []int
+	}{
+		{"mov", "nop", 0x90, s32}, {"alu", "add", 0x01, s32}, {"alu", "inc", 0x40, s32}, {"mov", "mov", 0x8b, s32},
+		{"mov", "sahf", 0x9e, s32}, {"branch", "jmp", 0xeb, s32}, {"branch", "je", 0x74, s32},
+		{"branch", "call", 0xe8, s32}, {"branch", "ret", 0xc3, s32}, {"branch", "loop", 0xe2, s32},
+		{"stack", "pushf", 0x9c, s32}, {"stack", "popf", 0x9d, s32}, {"stack", "push", 0x50, s32},
+		{"string", "rep_movsb", 0xa4, s8}, {"string", "rep_stos", 0xab, s32}, {"string", "repe_cmpsb", 0xa6, s8},
+		{"muldiv", "div", 0xf7, s32}, {"fault", "ud2", 0x0f, s32}, {"fault", "int3", 0xcc, s32},
+		{"fault", "mov_low", 0xa1, s32},
+	}
+	var fs []*form
+	for _, p := range pick {
+		for _, f := range all {
+			if f.group != p.group || f.mn != p.mn || f.op[0] != p.op {
+				continue
+			}
+			t := *f
+			t.group, t.sizes, t.stack = "trap", p.sizes, true
+			t.implicit |= 1 << esp
+			t.nReg, t.nMem = 8, 4
+			inner := f.setup
+			t.setup = func(in *inst, r *rand.Rand) {
+				if inner != nil {
+					inner(in, r)
+				}
+				in.flags |= fTF
+				in.memPut(in.regs[esp]-4, 4, uint64(in.flags))
+			}
+			fs = append(fs, &t)
+			break
+		}
+	}
+	return fs
+}

@@ -244,7 +244,7 @@ func format(in *inst, res *result) (string, error) {
 			fmt.Fprintf(&sb, " %s=%08x", n, in.regs[i])
 		}
 	}
-	fmt.Fprintf(&sb, " fl=%04x", in.flags&fCompared)
+	fmt.Fprintf(&sb, " fl=%04x", in.flags&(fCompared|fTF))
 	var zero [pageSize]byte
 	chunks(&sb, zero[:], in.data[:], dataAddr)
 	chunks(&sb, zero[:], in.stack[:], stackAddr)
@@ -290,7 +290,7 @@ func format(in *inst, res *result) (string, error) {
 	// Sanity: outside the fault group only divide errors (and x87/SSE
 	// exceptions in their groups) are expected; anything else means the
 	// generator built a case that went astray.
-	if res.Signo != 0 && in.f.group != "fault" {
+	if res.Signo != 0 && in.f.group != "fault" && in.f.group != "trap" {
 		ok := res.Trapno == 0 || res.Trapno == 19 || res.Trapno == 16 ||
 			res.Trapno == 13 && strings.HasSuffix(in.f.mn, "_unal")
 		if !ok {

@@ -25,6 +25,9 @@
  *     the guest ESP is free to hold any value), the guest ESP, and jumps to the
  *     instruction. The epilogue stores ESP, EFLAGS (PUSHF into a scratch slot),
  *     the GPRs and FXSAVE, then restores the host.
+ *   - Cases whose EFLAGS have TF set instead POPF their EFLAGS from just below
+ *     the guest ESP with a POPF placed right before the instruction, so the
+ *     single-step trap (#DB) comes right after the instruction under test.
  *   - Faults (#DE, #UD, #BP, #GP, #PF, #BR, #OF, #XM, ...) arrive as signals on an
  *     alternate stack (the guest ESP may be garbage); the handler copies the
  *     state at the fault out of the ucontext (GPRs, EFLAGS, EIP, trap number,
@@ -85,6 +88,7 @@ uint32_t in_regs[8], out_regs[8];
 uint32_t in_flags, out_eip;
 uint32_t out_flagbuf[2]; /* PUSHF target: ESP = &out_flagbuf[2] writes out_flagbuf[1] */
 uint32_t host_esp, insn_ptr, epilogue_ptr;
+uint32_t tf_mode, tf_esp, tf_ptr; /* single-step cases: see run_case */
 
 void run_case(void);
 void epilogue(void);
@@ -104,10 +108,18 @@ __asm__(
     "  movl in_regs+20, %ebp\n"
     "  movl in_regs+24, %esi\n"
     "  movl in_regs+28, %edi\n"
+    "  cmpl $0, tf_mode\n"
+    "  jne 1f\n"
     "  movl $in_flags, %esp\n"
     "  popfl\n"
     "  movl in_regs+16, %esp\n"
     "  jmp *insn_ptr\n"
+    /* Single-step cases: POPF (the 9D byte just before the instruction) loads
+       EFLAGS with TF from the guest stack, so the trap comes right after the
+       instruction under test. */
+    "1:\n"
+    "  movl tf_esp, %esp\n"
+    "  jmp *tf_ptr\n"
     ".globl epilogue\n"
     "epilogue:\n"
     "  movl %esp, out_regs+16\n"
@@ -235,6 +247,20 @@ int main(void) {
         }
         memcpy(data, in.data, PAGE);
         memcpy(stack, in.stack, PAGE);
+        /* EFLAGS with TF set: POPF it from the guest stack just below ESP (the
+           generator puts the same value there in the case's stack image). */
+        tf_mode = (in.flags & 0x100) != 0;
+        if (tf_mode) {
+            uint32_t sp = in.regs[4] - 4;
+            if (sp < STACK_ADDR || sp + 4 > STACK_ADDR + PAGE) {
+                fprintf(stderr, "harness: TF case needs ESP inside the stack page\n");
+                return 2;
+            }
+            memcpy(stack + (sp - STACK_ADDR), &in.flags, 4);
+            tf_esp = sp;
+            tf_ptr = INSN_ADDR - 1;
+            code[INSN_ADDR - CODE_ADDR - 1] = 0x9d; /* popf */
+        }
         memcpy(in_fx, in.fx, 512);
         memcpy(in_regs, in.regs, sizeof in_regs);
         in_flags = in.flags;
