@@ -182,6 +182,11 @@ const (
 func lane32(e *fpu.Env, kind int, a, b uint32, pred uint8) uint32 {
 	switch kind {
 	case fAdd, fSub, fMul, fDiv:
+		if e.Fast {
+			if r, ok := fpu.Fast32(fpu.Op(kind), a, b); ok {
+				return r
+			}
+		}
 		return e.Arith32(fpu.Op(kind), a, b)
 	case fMin:
 		return e.Min32(a, b)
@@ -205,6 +210,11 @@ func lane32(e *fpu.Env, kind int, a, b uint32, pred uint8) uint32 {
 func lane64(e *fpu.Env, kind int, a, b uint64, pred uint8) uint64 {
 	switch kind {
 	case fAdd, fSub, fMul, fDiv:
+		if e.Fast {
+			if r, ok := fpu.Fast64(fpu.Op(kind), a, b); ok {
+				return r
+			}
+		}
 		return e.Arith64(fpu.Op(kind), a, b)
 	case fMin:
 		return e.Min64(a, b)

@@ -131,6 +131,8 @@ type Env struct {
 	// DAZ treats denormal float32/float64 inputs as zero (MXCSR.DAZ); FTZ flushes tiny results
 	// to zero when underflow is masked (MXCSR.FZ). SSE only.
 	DAZ, FTZ bool
+	// Fast says the SSE fast paths (Fast64, Fast32) may be used: see FastSSE.
+	Fast bool
 
 	Flags     Flags
 	RoundedUp bool // the last rounding increased the magnitude (x87 C1)

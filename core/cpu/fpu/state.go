@@ -385,6 +385,7 @@ func (s *State) SSEEnv() Env {
 		Masks: Flags(s.MXCSR>>7) & FlagsAll,
 		DAZ:   s.MXCSR&MXCSRDAZ != 0,
 		FTZ:   s.MXCSR&MXCSRFZ != 0,
+		Fast:  FastSSE(s.MXCSR),
 	}
 }
 
