@@ -94,7 +94,11 @@ echo "$PROGRAMS" | while IFS='|' read -r name kind extra; do
 			-Wl,--out-implib,"bin/$name.lib" $LDFLAGS
 		;;
 	*)
-		$CC $CFLAGS -o "bin/$name.exe" "src/$name.c" $extra $LDFLAGS
+		# MinGW-w64 turns on its own C99 printf/scanf (__USE_MINGW_ANSI_STDIO) by default for C99 and later;
+		# unless a program asks for it, build against msvcrt.dll's printf and scanf, which peek32 emulates.
+		stdio=-D__USE_MINGW_ANSI_STDIO=0
+		case $extra in *__USE_MINGW_ANSI_STDIO*) stdio= ;; esac
+		$CC $CFLAGS $stdio -o "bin/$name.exe" "src/$name.c" $extra $LDFLAGS
 		;;
 	esac
 	if [ "$kind" = native ]; then
@@ -103,3 +107,16 @@ echo "$PROGRAMS" | while IFS='|' read -r name kind extra; do
 	fi
 	echo "built $name ($kind)"
 done
+
+# The union of the imports of everything in bin/, for the people implementing the emulated DLLs.
+for f in bin/*.exe bin/*.dll; do
+	i686-w64-mingw32-objdump -p "$f" | awk '
+		/^\tDLL Name: / { dll = tolower($3); next }
+		dll != "" && /^\t[0-9a-f]+\t *[0-9]+ +[^ ]+$/ { n = $3; if (n == "<none>") n = "#" $2; print dll ": " n; next }
+		/^\tvma:/ { next }
+		{ dll = "" }'
+done | sort -u | awk -F': ' '
+	BEGIN { print "# Imports of the programs in bin/ (written by build.sh); one line per DLL, names sorted." }
+	$1 != last { if (last != "") print line; line = $1 ":"; last = $1 }
+	{ line = line " " $2 }
+	END { print line }' >imports.txt
