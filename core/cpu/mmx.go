@@ -501,7 +501,8 @@ func opPINSRW(c *CPU, in *Inst) flow {
 }
 
 // opMASKMOV stores the bytes of the first operand whose mask byte (second operand) has its top
-// bit set to DS:EDI (MASKMOVQ, MASKMOVDQU). Every selected byte is checked before any is written.
+// bit set to DS:EDI (MASKMOVQ, MASKMOVDQU). Every selected byte is checked writable before any
+// is written.
 func opMASKMOV(c *CPU, in *Inst) flow {
 	if !c.simdBegin(in) {
 		return flowFault
@@ -521,7 +522,10 @@ func opMASKMOV(c *CPU, in *Inst) flow {
 			}
 			a := base + uint32(i)
 			if pass == 0 {
-				if _, ok := c.read8(a); !ok {
+				// Probe: rewriting a byte with its own value proves it writable without
+				// changing memory, so a fault leaves no selected byte written.
+				v, ok := c.read8(a)
+				if !ok || !c.write8(a, v) {
 					return c.memFault()
 				}
 				continue
