@@ -402,6 +402,80 @@ func opSLDT(c *CPU, in *Inst) flow { return c.storeSel(in, 0) }
 func opSTR(c *CPU, in *Inst) flow  { return c.storeSel(in, fakeTR) }
 func opSMSW(c *CPU, in *Inst) flow { return c.storeSel(in, fakeMSW) }
 
+// opIRET performs a same-privilege interrupt return: pop EIP, CS and EFLAGS. CS must stay the
+// ring-3 flat code selector (anything else would be a privilege or task change: #GP); EFLAGS are
+// loaded as POPF does.
+func opIRET(c *CPU, in *Inst) flow {
+	size := uint32(in.OpSize)
+	sp := c.Regs[ESP]
+	eip, ok1 := c.readMem(sp, uint16(size))
+	cs, ok2 := c.readMem(sp+size, uint16(size))
+	fl, ok3 := c.readMem(sp+2*size, uint16(size))
+	if !ok1 || !ok2 || !ok3 {
+		return c.memFault()
+	}
+	if uint16(cs) != c.seg[1] {
+		return c.raise(GeneralProtection)
+	}
+	if size == 2 {
+		fl = c.Flags()&0xFFFF0000 | fl&0xFFFF
+	}
+	c.Regs[ESP] = sp + 3*size
+	c.SetFlags(fl)
+	c.EIP = eip
+	return flowNext
+}
+
+// opLoadFar implements LDS, LES, LFS, LGS and LSS: an offset and a selector from memory.
+func opLoadFar(c *CPU, in *Inst) flow {
+	size := in.Args[0].Size
+	addr := c.ea(in)
+	off, ok := c.readMem(addr, size)
+	if !ok {
+		return c.memFault()
+	}
+	sel, ok := c.read16(addr + uint32(size))
+	if !ok {
+		return c.memFault()
+	}
+	var seg uint8
+	switch x86asm.Op(in.Op) {
+	case x86asm.LES:
+		seg = 0
+	case x86asm.LSS:
+		seg = 2
+	case x86asm.LDS:
+		seg = 3
+	case x86asm.LFS:
+		seg = 4
+	default:
+		seg = 5
+	}
+	if r := c.loadSeg(seg, uint32(sel)); r != flowNext {
+		return r
+	}
+	c.setReg(in.Args[0].Reg, size, off)
+	return flowNext
+}
+
+// opARPL raises the requested privilege level of a selector: ZF says whether it changed.
+func opARPL(c *CPU, in *Inst) flow {
+	d, addr, ok := c.readArg(in, 0)
+	if !ok {
+		return c.memFaultRMW()
+	}
+	src, _, _ := c.readArg(in, 1)
+	f := c.Flags() &^ FlagZF
+	if d&3 < src&3 {
+		if !c.writeArg(in, 0, addr, d&^3|src&3, true) {
+			return c.memFault()
+		}
+		f |= FlagZF
+	}
+	c.flags = f
+	return flowNext
+}
+
 func opUD2(c *CPU, in *Inst) flow { return c.raise(InvalidOpcode) }
 
 func opGP(c *CPU, in *Inst) flow { return c.raise(GeneralProtection) }
@@ -448,8 +522,14 @@ func init() {
 		opDef{Op: x86asm.LCALL, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
 		opDef{Op: x86asm.LJMP, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
 		opDef{Op: x86asm.LRET, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny}},
-		opDef{Op: x86asm.IRET, Fn: opGP, Flags: opEndsBlock},
-		opDef{Op: x86asm.IRETD, Fn: opGP, Flags: opEndsBlock},
+		opDef{Op: x86asm.IRET, Fn: opIRET, Flags: opEndsBlock},
+		opDef{Op: x86asm.IRETD, Fn: opIRET, Flags: opEndsBlock},
+		opDef{Op: x86asm.LDS, Fn: opLoadFar, Args: [4]argMask{maskReg, maskMem}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.LES, Fn: opLoadFar, Args: [4]argMask{maskReg, maskMem}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.LFS, Fn: opLoadFar, Args: [4]argMask{maskReg, maskMem}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.LGS, Fn: opLoadFar, Args: [4]argMask{maskReg, maskMem}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.LSS, Fn: opLoadFar, Args: [4]argMask{maskReg, maskMem}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.ARPL, Fn: opARPL, Args: [4]argMask{maskRM, maskReg}, Sizes: sz16},
 		priv(x86asm.HLT), priv(x86asm.CLI), priv(x86asm.STI), priv(x86asm.IN), priv(x86asm.OUT),
 		priv(x86asm.INSB), priv(x86asm.INSW), priv(x86asm.INSD), priv(x86asm.OUTSB), priv(x86asm.OUTSW),
 		priv(x86asm.OUTSD), priv(x86asm.LGDT), priv(x86asm.LIDT), priv(x86asm.LLDT), priv(x86asm.LTR),

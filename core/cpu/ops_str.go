@@ -35,9 +35,10 @@ func (c *CPU) str(in *Inst) flow {
 	base := c.segBase(in)
 	rep := in.Rep != repNone
 	n := repChunk
-	if !rep {
-		n = 1
+	if !rep || c.flags&FlagTF != 0 {
+		n = 1 // under TF the processor traps after every iteration
 	}
+	savedLF, savedFlags := c.lf, c.flags
 	for ; n > 0; n-- {
 		if rep && c.Regs[ECX]&amask == 0 {
 			return flowNext
@@ -99,6 +100,12 @@ func (c *CPU) str(in *Inst) flow {
 	}
 	if c.Regs[ECX]&amask == 0 {
 		return flowNext
+	}
+	if (kind == strCMPS || kind == strSCAS) && c.flags&FlagTF != 0 {
+		// Measured on hardware: a REPE/REPNE CMPS/SCAS interrupted between iterations (here by
+		// the single-step trap) shows the flags from before the instruction; they are written
+		// when it terminates.
+		c.lf, c.flags = savedLF, savedFlags
 	}
 	return flowRepeat
 }

@@ -235,3 +235,19 @@ func TestRun_DescriptorTableStores(t *testing.T) {
 		t.Fatalf("idt base %#x tr %#x msw %#x", base, c.Regs[EAX], c.Regs[EBX])
 	}
 }
+
+// TestProgram_IretLesArpl: pushfd; push cs; push offset 1f; or dword [esp+8], 1 (CF); iretd;
+// 1: mov dword [data], 0x1234; mov word [data+4], 0x23; les ebx, [data]; mov ax, 0x20;
+// mov cx, 0x23; arpl ax, cx; setz dl; ud2
+func TestProgram_IretLesArpl(t *testing.T) {
+	c := runProgram(t, "9c0e680d004000834c240801cfc705000050003412000066c705040050002300c41d0000500066b8200066b9230063c80f94c20f0b", 0x33, nil)
+	if c.Regs[ESP] != stackTop || c.Flags()&FlagCF == 0 {
+		t.Errorf("iretd: esp %#x flags %#x", c.Regs[ESP], c.Flags())
+	}
+	if c.Regs[EBX] != 0x1234 || c.Segment(0) != 0x23 {
+		t.Errorf("les: ebx %#x es %#x", c.Regs[EBX], c.Segment(0))
+	}
+	if c.Regs[EAX]&0xFFFF != 0x23 || c.Regs[EDX]&0xFF != 1 {
+		t.Errorf("arpl: ax %#x zf %d", c.Regs[EAX]&0xFFFF, c.Regs[EDX]&0xFF)
+	}
+}
