@@ -332,7 +332,7 @@ func trapForms(all []*form) []*form {
 				continue
 			}
 			t := *f
-			t.group, t.sizes, t.stack = "trap", p.sizes, true
+			t.group, t.mn, t.sizes, t.stack = "trap", "tf_"+f.mn, p.sizes, true
 			t.implicit |= 1 << esp
 			t.nReg, t.nMem = 8, 4
 			inner := f.setup
