@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"sort"
 	"strings"
 
 	"github.com/peek32/peek32/core/cpu"
 	"github.com/peek32/peek32/core/kernel"
+	"github.com/peek32/peek32/core/vfs"
 	"github.com/peek32/peek32/core/win32"
 	"github.com/peek32/peek32/core/win32/abi"
 	"github.com/peek32/peek32/loader"
@@ -36,17 +36,11 @@ type Config struct {
 	// DrainEvents unless DropEvents is set.
 	OnEvent    func(Event)
 	DropEvents bool
-	// Files is the machine's file system; nil gives an in-memory one (see MemFiles).
-	Files FileSystem
+	// FS is the machine's file system (drive C:); nil gives a fresh in-memory one. Mount host directories on it
+	// before creating processes (the CLI mounts the host's current directory at C:\work).
+	FS *vfs.FS
 	// Quantum is the scheduler's time slice in instructions (0: the kernel's default).
 	Quantum uint64
-}
-
-// FileSystem is what the machine needs from a file system: adding files the host gives, reading them by
-// Windows path (for the exe and real DLLs), and the files the guest wrote.
-type FileSystem interface {
-	AddFile(path string, data []byte) error
-	ReadFile(path string) ([]byte, error)
 }
 
 // Machine is one emulated Windows machine.
@@ -67,13 +61,14 @@ func NewMachine(cfg Config) (*Machine, error) {
 	if cfg.CommitLimit == 0 {
 		cfg.CommitLimit = 1 << 30
 	}
-	if cfg.Files == nil {
-		cfg.Files = NewMemFiles()
+	if cfg.FS == nil {
+		cfg.FS = vfs.NewFS()
 	}
 	m := &Machine{cfg: cfg, mem: mm.NewMachine(cfg.CommitLimit), stdin: map[uint32]*win32.Console{}}
-	m.sys = win32.New(win32.Config{Files: cfg.Files, TraceAPI: cfg.TraceAPI})
+	m.sys = win32.New(win32.Config{Files: cfg.FS, FS: cfg.FS, TraceAPI: cfg.TraceAPI})
 	m.k = kernel.New(kernel.Config{Mem: m.mem, System: m.sys, Emit: m.emit, Quantum: cfg.Quantum})
 	m.sys.Attach(m.k)
+	cfg.FS.Clock = m.k.SystemTime
 	if _, err := m.k.Boot(); err != nil {
 		return nil, err
 	}
@@ -92,8 +87,18 @@ func (m *Machine) emit(e Event) {
 // Kernel gives tests and tools access to the kernel (not for the page: it uses the inspection methods).
 func (m *Machine) Kernel() *kernel.Kernel { return m.k }
 
-// AddFile puts a file into the machine's file system at a Windows path ("C:\work\hello.exe").
-func (m *Machine) AddFile(path string, data []byte) error { return m.cfg.Files.AddFile(path, data) }
+// AddFile puts a file into the machine's file system at a Windows path ("C:\work\hello.exe"), creating
+// missing directories.
+func (m *Machine) AddFile(path string, data []byte) error { return m.cfg.FS.AddFile(path, data) }
+
+// File is a file the guest created or changed.
+type File = vfs.WrittenFile
+
+// WrittenFiles returns the files the guest created or changed (for the host to take out).
+func (m *Machine) WrittenFiles() []File { return m.cfg.FS.Written() }
+
+// FS returns the machine's file system.
+func (m *Machine) FS() *vfs.FS { return m.cfg.FS }
 
 // ProcessOptions are the host's choices for a new process.
 type ProcessOptions struct {
@@ -153,7 +158,7 @@ func (m *Machine) CreateProcess(cmdline string, opt ProcessOptions) (info Proces
 			path = strings.TrimSuffix(opt.CurrentDir, `\`) + `\` + path
 		}
 	}
-	data, err := m.cfg.Files.ReadFile(path)
+	data, err := m.cfg.FS.ReadFile(path)
 	if err != nil {
 		return info, fmt.Errorf("%s: %w", path, err)
 	}
@@ -509,35 +514,3 @@ func (m *Machine) Disassemble(pid, addr uint32, n int) ([]cpu.DisasmLine, error)
 
 // Inspect parses a PE file for the page's and the CLI's PE view.
 func Inspect(data []byte) (*loader.Report, error) { return loader.Inspect(data) }
-
-// MemFiles is a minimal in-memory FileSystem keyed by case-insensitive Windows path, used when no file system
-// is configured.
-type MemFiles struct {
-	files map[string][]byte
-	names []string
-}
-
-// NewMemFiles returns an empty MemFiles.
-func NewMemFiles() *MemFiles { return &MemFiles{files: map[string][]byte{}} }
-
-// AddFile implements FileSystem.
-func (f *MemFiles) AddFile(path string, data []byte) error {
-	k := strings.ToLower(strings.ReplaceAll(path, "/", `\`))
-	if _, ok := f.files[k]; !ok {
-		f.names = append(f.names, path)
-		sort.Strings(f.names)
-	}
-	f.files[k] = data
-	return nil
-}
-
-// ReadFile implements FileSystem.
-func (f *MemFiles) ReadFile(path string) ([]byte, error) {
-	d, ok := f.files[strings.ToLower(strings.ReplaceAll(path, "/", `\`))]
-	if !ok {
-		return nil, fmt.Errorf("%s: %w", path, errNotFound)
-	}
-	return d, nil
-}
-
-var errNotFound = errors.New("the system cannot find the file specified")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/peek32/peek32/core"
+	"github.com/peek32/peek32/core/vfs"
 	"github.com/peek32/peek32/loader"
 )
 
@@ -51,14 +52,21 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		say("%v", err)
 		return exitInternal
 	}
-	files := newHostFiles()
-	files.mount(guestCwd, cwd)
+	files := vfs.NewFS()
+	if err := files.Mount(guestCwd, cwd); err != nil {
+		say("cannot use the current directory: %v", err)
+		return exitInternal
+	}
 	absProg, _ := filepath.Abs(prog)
 	guestProg := ""
 	if rel, err := filepath.Rel(cwd, absProg); err == nil && !strings.HasPrefix(rel, "..") {
 		guestProg = guestCwd + `\` + strings.ReplaceAll(rel, "/", `\`)
 	} else {
-		files.mount(`C:\program`, filepath.Dir(absProg))
+		// The program lives elsewhere: its directory is mounted at C:\program, so DLLs next to it load.
+		if err := files.Mount(`C:\program`, filepath.Dir(absProg)); err != nil {
+			say("cannot use the program's directory: %v", err)
+			return exitInternal
+		}
 		guestProg = `C:\program\` + filepath.Base(absProg)
 	}
 
@@ -97,7 +105,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	m, err := core.NewMachine(core.Config{MaxInstructions: *maxInstr, TraceAPI: tw != nil, Stdin: stdin,
-		Stdout: stdout, Stderr: stderr, OnEvent: onEvent, DropEvents: true, Files: files})
+		Stdout: stdout, Stderr: stderr, OnEvent: onEvent, DropEvents: true, FS: files})
 	if err != nil {
 		say("cannot start the machine: %v", err)
 		return exitInternal

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/peek32/peek32/core/kernel"
+	"github.com/peek32/peek32/core/vfs"
 	"github.com/peek32/peek32/core/win32/abi"
 	"github.com/peek32/peek32/loader"
 )
@@ -21,6 +22,9 @@ type FileSource interface {
 type Config struct {
 	// Files is where real DLLs (and, through the file APIs, everything else) come from; nil means none.
 	Files FileSource
+	// FS is the machine's virtual file system, for the file APIs (nil: every file operation fails with
+	// ERROR_PATH_NOT_FOUND).
+	FS *vfs.FS
 	// TraceAPI makes every API call an "api" event with its decoded arguments and return value.
 	TraceAPI bool
 }
