@@ -367,11 +367,24 @@ func x87UndefSW(mn string) uint16 {
 		"fprem", "fprem1", "fldenv", "frstor", "fninit", "fnsave", "fcom_st0_sti", "fcomp_st0_sti":
 		return 0
 	case "fsin", "fcos", "fsincos", "fptan":
-		return swC0 | swC3
+		return swC0 | swC1 | swC3 // C1 follows the last bit of an approximate result (see transcendental)
+	case "f2xm1", "fyl2x", "fyl2xp1", "fpatan":
+		return swC0 | swC1 | swC2 | swC3
 	case "ffree", "ffreep", "fnop", "fldcw", "fnstcw", "fnstsw", "fnstsw_ax", "fnclex", "fwait", "fnstenv":
 		return swC0 | swC1 | swC2 | swC3
 	}
 	return swC0 | swC2 | swC3
+}
+
+// transcendental reports the x87 instructions whose results the SDM
+// specifies only to within 1 ulp ("Transcendental Instruction Accuracy"):
+// their vectors carry ulp=1 and C1 (the rounding direction) is not compared.
+func transcendental(mn string) bool {
+	switch mn {
+	case "f2xm1", "fyl2x", "fyl2xp1", "fptan", "fpatan", "fsin", "fcos", "fsincos":
+		return true
+	}
+	return false
 }
 
 func x87Forms() []*form {

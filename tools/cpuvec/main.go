@@ -284,6 +284,9 @@ func format(in *inst, res *result) (string, error) {
 	if in.f.undefSW != 0 {
 		fmt.Fprintf(&sb, " usw=%04x", in.f.undefSW)
 	}
+	if transcendental(in.f.mn) {
+		sb.WriteString(" ulp=1")
+	}
 	if in.undefRegs != 0 {
 		fmt.Fprintf(&sb, " ur=%02x", in.undefRegs)
 	}
