@@ -65,7 +65,7 @@ func echoCmdline(t *testing.T) []byte {
 	written := le(0x400000 + data.RVA)
 	var c []byte
 	c = append(c, 0xFF, 0x15)
-	c = append(c, iat("GetCommandLineA")...) // call [GetCommandLineA]
+	c = append(c, iat("GetCommandLineA")...)    // call [GetCommandLineA]
 	c = append(c, 0x89, 0xC6, 0x50, 0xFF, 0x15) // mov esi,eax; push eax; call [lstrlenA]
 	c = append(c, iat("lstrlenA")...)
 	c = append(c, 0x89, 0xC7, 0x6A, 0xF5, 0xFF, 0x15) // mov edi,eax; push -11; call [GetStdHandle]
