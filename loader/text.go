@@ -46,9 +46,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if len(r.Sections) > 0 {
-		p("\nSections\n  %-8s %-10s %-10s %-10s %-10s %-6s %-7s %s\n", "Name", "VA", "VSize", "RawOff", "RawSize", "Prot", "Entropy", "Flags")
+		w := 8
 		for _, s := range r.Sections {
-			p("  %-8s 0x%08x 0x%08x 0x%08x 0x%08x %-6s %7.3f %s\n", safe(s.Name), s.VirtualAddress, s.VirtualSize,
+			w = max(w, min(len(safe(s.Name)), 32))
+		}
+		p("\nSections\n  %-*s %-10s %-10s %-10s %-10s %-6s %-7s %s\n", w, "Name", "VA", "VSize", "RawOff", "RawSize", "Prot", "Entropy", "Flags")
+		for _, s := range r.Sections {
+			p("  %-*s 0x%08x 0x%08x 0x%08x 0x%08x %-6s %7.3f %s\n", w, safe(s.Name), s.VirtualAddress, s.VirtualSize,
 				s.RawOffset, s.RawSize, s.Prot, s.Entropy, strings.Join(s.Flags, " "))
 		}
 	}
