@@ -169,13 +169,19 @@ func wsqrt(a wide) wide {
 	return s.scale(e / 2)
 }
 
-// roundWide rounds a transcendental result to the extended format. The result of a
-// transcendental function of a nontrivial argument is never exact, and the hardware reports
-// every such result as inexact: the lowest bit is made sticky so PE (and UE for tiny results)
-// follow.
+// roundWide rounds a transcendental result to the extended format. The hardware reports every
+// such result as inexact, even when the exact value is representable (y*log2(2^k), say): the
+// lowest bit is made sticky so PE (and UE for tiny results) follow. When the wide value is
+// exact to all 128 bits, the hardware's own approximation lies just below it in magnitude
+// (observed: C1 reports a round-up in nearest mode, and the result steps toward zero in the
+// directed modes), so the value is nudged down by one unit of the 128th bit.
 func (e *Env) roundWide(w wide) unp {
 	if w.isZero() {
 		return unp{cls: ClassZero, sign: w.neg}
 	}
-	return e.round(w.neg, w.exp+Bias80, w.hi, w.lo|1, ext64)
+	hi, lo := w.hi, w.lo
+	if lo == 0 {
+		hi, lo = hi-1, ^uint64(0)
+	}
+	return e.round(w.neg, w.exp+Bias80, hi, lo|1, ext64)
 }
