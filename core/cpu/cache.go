@@ -18,7 +18,9 @@ type block struct {
 	gen0, gen1   uint32 // their mm.PageGen at translation
 	thunk        bool   // start lies in a thunk range: Run stops with StopThunk
 	bp           bool   // start is a breakpoint address
+	dead         bool   // dropped from the cache (a CPU's resume pointer must not use it)
 	insts        []Inst
+	code         []byte // the bytes [start, end) translated, for revalidation; nil if not readable
 }
 
 // Cache holds the translated blocks of one address space, shared by all CPUs running in it.
@@ -28,9 +30,12 @@ type Cache struct {
 	blocks map[uint32]*block
 	fast   [1 << fastBits]*block
 	bps    map[uint32]struct{}
+	buf    [maxBlockInsts * maxInstLen]byte
 
-	// Translations counts blocks translated (for tests and statistics).
-	Translations uint64
+	// Translations counts blocks translated; Revalidations counts stale blocks found unchanged
+	// byte for byte and kept (for tests and statistics).
+	Translations  uint64
+	Revalidations uint64
 }
 
 // NewCache returns an empty translation cache for space.
@@ -48,15 +53,42 @@ func (b *block) valid(mem *mm.Space) bool {
 // lookup returns the current block at addr, translating it if needed.
 func (k *Cache) lookup(c *CPU, addr uint32) *block {
 	b := k.blocks[addr]
-	if b == nil || !b.valid(k.mem) {
+	if b == nil || (!b.valid(k.mem) && !k.revalidate(b)) {
 		b = k.translate(c, addr)
 	}
 	k.fast[fastSlot(addr)] = b
 	return b
 }
 
+// revalidate keeps a block whose page generation changed when its bytes are unchanged and its pages
+// are still plainly executable: a write to data that shares a page with code then costs a compare,
+// not a retranslation. It reports whether b is current again.
+func (k *Cache) revalidate(b *block) bool {
+	if b.code == nil {
+		return false
+	}
+	mem := k.mem
+	for _, pg := range [2]uint32{b.page0, b.page1} {
+		pi := mem.PageInfo(pg)
+		if pi.State != mm.StateCommit || pi.Prot&mm.ProtExec == 0 || pi.Prot&mm.ProtGuard != 0 {
+			return false
+		}
+	}
+	buf := k.buf[:len(b.code)]
+	if mem.ReadBytes(b.start, buf, mm.AccessRead|mm.AccessForce) != nil || string(buf) != string(b.code) {
+		return false
+	}
+	b.gen0 = mem.PageGen(b.page0)
+	b.gen1 = mem.PageGen(b.page1)
+	k.Revalidations++
+	return true
+}
+
 // Flush drops every translation (breakpoints stay).
 func (k *Cache) Flush() {
+	for _, b := range k.blocks {
+		b.dead = true
+	}
 	clear(k.blocks)
 	k.fast = [1 << fastBits]*block{}
 }
@@ -80,6 +112,9 @@ func (k *Cache) translate(c *CPU, addr uint32) *block {
 		k.Flush()
 	}
 	k.Translations++
+	if old := k.blocks[addr]; old != nil {
+		old.dead = true
+	}
 	mem := k.mem
 	b := &block{start: addr, page0: addr & pageMask}
 	b.page1 = b.page0
@@ -124,6 +159,12 @@ func (k *Cache) translate(c *CPU, addr uint32) *block {
 	b.end = pc
 	b.insts = make([]Inst, n)
 	copy(b.insts, insts[:n])
+	if insts[n-1].Op != opFetchFault && b.end-b.start <= uint32(len(k.buf)) {
+		code := make([]byte, b.end-b.start)
+		if mem.ReadBytes(b.start, code, mm.AccessRead|mm.AccessForce) == nil {
+			b.code = code
+		}
+	}
 	mem.MarkCode(b.page0)
 	if b.page1 != b.page0 {
 		mem.MarkCode(b.page1)
@@ -157,6 +198,7 @@ func (k *Cache) Breakpoints() int { return len(k.bps) }
 func (k *Cache) dropContaining(addr uint32) {
 	for start, b := range k.blocks {
 		if start == addr || (addr >= b.start && addr < b.end) {
+			b.dead = true
 			delete(k.blocks, start)
 			if s := fastSlot(start); k.fast[s] == b {
 				k.fast[s] = nil

@@ -217,3 +217,37 @@ func TestCache_InvalidatedByReleaseAndDecommit(t *testing.T) {
 		}
 	}
 }
+
+func TestCache_DataWriteOnCodePageKeepsTranslation(t *testing.T) {
+	// A loop that increments a counter in its own code page: the page generation changes on
+	// every write, but the block's bytes do not, so it is revalidated rather than retranslated.
+	code := make([]byte, 0x900)
+	copy(code, asm(b(0xFF, 0x05), le32(codeBase+0x800), b(0x49, 0x75, 0x100-9, 0x0F, 0x0B))) // inc dword [x]; dec ecx; jnz; ud2
+	c := newTestCPU(t, code)
+	c.Regs[ECX] = 1000
+	if r := c.Run(10000); r != StopFault {
+		t.Fatalf("stop %v", r)
+	}
+	v, _ := c.Mem.Read32(codeBase + 0x800)
+	if v != 1000 {
+		t.Fatalf("counter %d", v)
+	}
+	if k := c.Cache(); k.Translations > 3 || k.Revalidations < 999 {
+		t.Fatalf("translations %d revalidations %d", k.Translations, k.Revalidations)
+	}
+}
+
+func TestCache_BreakpointInsideResumedBlock(t *testing.T) {
+	c := newTestCPU(t, b(0x40, 0x40, 0x40, 0x40, 0x0F, 0x0B)) // inc eax x4; ud2
+	c.Run(1) // the budget cuts the block after the first inc
+	c.SetBreakpoint(codeBase + 3)
+	if r := c.Run(100); r != StopBreakpoint || c.EIP != codeBase+3 || c.Regs[EAX] != 3 {
+		t.Fatalf("stop %v eip %#x eax %d, want the breakpoint at +3", r, c.EIP, c.Regs[EAX])
+	}
+	n := c.Cache().Translations
+	c.Run(1)
+	c.Run(100)
+	if c.Regs[EAX] != 4 || c.Cache().Translations != n {
+		t.Fatalf("eax %d, translations %d -> %d", c.Regs[EAX], n, c.Cache().Translations)
+	}
+}

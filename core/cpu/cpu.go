@@ -141,6 +141,11 @@ type CPU struct {
 	cache *Cache
 	exc   Exception
 
+	// resume is the block a budget or single step cut short, and the index of the next
+	// instruction in it: Run continues there when EIP still matches.
+	resume    *block
+	resumeIdx int
+
 	// skipBP is the breakpoint address the next Run resumes from (set when Run stops at it).
 	skipBP    uint32
 	skipBPSet bool
@@ -214,4 +219,5 @@ func (c *CPU) LoadContext(x Context) {
 	c.seg = x.Segments
 	c.FPU = x.FPU
 	c.skipBPSet = false
+	c.resume = nil
 }

@@ -10,36 +10,45 @@ func (c *CPU) Run(budget uint64) StopReason {
 	trace := c.Trace
 	for budget > 0 {
 		eip := c.EIP
-		b := k.fast[fastSlot(eip)]
-		if b == nil || b.start != eip || mem.PageGen(b.page0) != b.gen0 ||
-			(b.page1 != b.page0 && mem.PageGen(b.page1) != b.gen1) {
-			b = k.lookup(c, eip)
-		}
-		if b.thunk {
-			return StopThunk
-		}
-		if b.bp {
-			if !c.skipBPSet || c.skipBP != eip {
-				c.skipBP, c.skipBPSet = eip, true
-				return StopBreakpoint
+		var b *block
+		start := 0
+		if r := c.resume; r != nil && !r.dead && c.resumeIdx < len(r.insts) && r.insts[c.resumeIdx].Addr == eip &&
+			mem.PageGen(r.page0) == r.gen0 && (r.page1 == r.page0 || mem.PageGen(r.page1) == r.gen1) {
+			// Continue a block that the budget cut short, instead of translating one that starts here.
+			b, start = r, c.resumeIdx
+		} else {
+			b = k.fast[fastSlot(eip)]
+			if b == nil || b.start != eip || mem.PageGen(b.page0) != b.gen0 ||
+				(b.page1 != b.page0 && mem.PageGen(b.page1) != b.gen1) {
+				b = k.lookup(c, eip)
+			}
+			if b.thunk {
+				return StopThunk
+			}
+			if b.bp {
+				if !c.skipBPSet || c.skipBP != eip {
+					c.skipBP, c.skipBPSet = eip, true
+					return StopBreakpoint
+				}
 			}
 		}
+		c.resume = nil
 		c.skipBPSet = false
 		insts := b.insts
 		n := len(insts)
 		single := c.flags&FlagTF != 0
 		if single {
-			n = 1
+			n = start + 1
 		}
-		if uint64(n) > budget {
-			n = int(budget)
+		if uint64(n-start) > budget {
+			n = start + int(budget)
 		}
 		if trace != nil {
-			trace(eip, n)
+			trace(eip, n-start)
 		}
 		c.EIP = b.end
-		c.Count += uint64(n)
-		for i := 0; i < n; i++ {
+		c.Count += uint64(n - start)
+		for i := start; i < n; i++ {
 			in := &insts[i]
 			r := flowNext
 			switch in.Fast {
@@ -201,9 +210,10 @@ func (c *CPU) Run(budget uint64) StopReason {
 		}
 		if n < len(insts) {
 			c.EIP = insts[n].Addr
+			c.resume, c.resumeIdx = b, n
 		}
 	next:
-		budget -= uint64(n)
+		budget -= uint64(n - start)
 		if single {
 			c.exc = Exception{Kind: SingleStep, EIP: c.EIP}
 			return StopSingleStep
