@@ -1,11 +1,13 @@
 package loader
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -35,6 +37,7 @@ type Report struct {
 	Resources []ResourceNode `json:"resources,omitempty"`
 	Rich      *RichInfo      `json:"rich_header,omitempty"`
 	Signature *SignatureInfo `json:"signature,omitempty"`
+	Debug     []DebugInfo    `json:"debug,omitempty"`
 	Symbols   int            `json:"coff_symbols,omitempty"`
 	// Overlay is the number of bytes after the last section's raw data
 	// (not counting an attribute certificate at the end).
@@ -108,6 +111,16 @@ type ExportsInfo struct {
 	OrdinalBase   uint32   `json:"ordinal_base"`
 	TimeDateStamp uint32   `json:"time_date_stamp,omitempty"`
 	Functions     []Export `json:"functions"`
+}
+
+// DebugInfo is one debug directory entry; for CodeView (RSDS) entries PDB
+// is the program database path the linker recorded.
+type DebugInfo struct {
+	Type string `json:"type"`
+	Size uint32 `json:"size"`
+	PDB  string `json:"pdb,omitempty"`
+	GUID string `json:"guid,omitempty"`
+	Age  uint32 `json:"age,omitempty"`
 }
 
 // RelocInfo summarizes the base relocations.
@@ -425,6 +438,7 @@ func (r *Report) fromFile(f *File) {
 		r.Relocs = ri
 	}
 	r.Resources = f.resources()
+	r.Debug = f.debugEntries()
 	r.Symbols = len(f.Symbols)
 	var rawEnd uint64
 	for _, s := range f.Sections {
@@ -568,4 +582,43 @@ func (f *File) resString(rva uint32) string {
 		rs = append(rs, rune(le16(b, i)))
 	}
 	return string(rs)
+}
+
+var debugTypes = map[uint32]string{0: "UNKNOWN", 1: "COFF", 2: "CODEVIEW", 3: "FPO", 4: "MISC", 5: "EXCEPTION",
+	6: "FIXUP", 9: "BORLAND", 11: "CLSID", 12: "VC_FEATURE", 13: "POGO", 14: "ILTCG", 16: "REPRO", 20: "EX_DLLCHARACTERISTICS"}
+
+// debugEntries reads the debug directory (at most 32 entries) and decodes
+// CodeView RSDS records.
+func (f *File) debugEntries() []DebugInfo {
+	d := f.Dirs[DirDebug]
+	if d.RVA == 0 || d.Size < 28 {
+		return nil
+	}
+	var out []DebugInfo
+	for i := uint32(0); i < min(d.Size/28, 32); i++ {
+		var e [28]byte
+		if !f.readRVA(d.RVA+28*i, e[:]) {
+			break
+		}
+		typ, size, ptr := le32(e[:], 12), le32(e[:], 16), le32(e[:], 24)
+		di := DebugInfo{Type: debugTypes[typ], Size: size}
+		if di.Type == "" {
+			di.Type = "TYPE" + itoa(typ)
+		}
+		if typ == 2 && size >= 24 && uint64(ptr)+uint64(size) <= uint64(len(f.data)) {
+			cv := f.data[ptr : ptr+size]
+			if string(cv[:4]) == "RSDS" {
+				g := cv[4:20]
+				di.GUID = fmt.Sprintf("%08x-%04x-%04x-%x-%x", le32(g, 0), le16(g, 4), le16(g, 6), g[8:10], g[10:16])
+				di.Age = le32(cv, 20)
+				path := cv[24:min(len(cv), 24+maxNameLen)]
+				if j := bytes.IndexByte(path, 0); j >= 0 {
+					path = path[:j]
+				}
+				di.PDB = strings.ToValidUTF8(string(path), "?")
+			}
+		}
+		out = append(out, di)
+	}
+	return out
 }

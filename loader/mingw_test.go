@@ -161,3 +161,13 @@ func TestInspect_mingwResourcesAndSignature(t *testing.T) {
 		t.Fatalf("signature %+v", s)
 	}
 }
+
+func TestInspect_mingwDebugDirectory(t *testing.T) {
+	r, err := Inspect(readTestdata(t, "hello.exe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Debug) != 1 || r.Debug[0].Type != "CODEVIEW" || len(r.Debug[0].GUID) != 36 || r.Debug[0].Age != 1 {
+		t.Errorf("debug %+v", r.Debug)
+	}
+}

@@ -138,6 +138,13 @@ func (r *Report) WriteText(w io.Writer) error {
 			p("  signer  %s\n  issuer  %s\n  serial  %s, valid %s to %s\n", safe(sg.Subject), safe(sg.Issuer), sg.Serial, sg.NotBefore, sg.NotAfter)
 		}
 	}
+	for _, d := range r.Debug {
+		if d.GUID != "" {
+			p("Debug: %s, PDB %s (GUID %s, age %d)\n", d.Type, safe(d.PDB), d.GUID, d.Age)
+		} else {
+			p("Debug: %s, %d bytes\n", d.Type, d.Size)
+		}
+	}
 	if r.Symbols > 0 {
 		p("\nCOFF symbols: %d\n", r.Symbols)
 	}

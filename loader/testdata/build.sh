@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 FLAGS="-O1 -Wl,--no-insert-timestamp"
 $CC $FLAGS -shared -o "$tmp/testdll.dll" src/testdll.c src/testdll.def -Wl,--out-implib,"$tmp/libtestdll.a"
 $WINDRES src/hello.rc -O coff -o "$tmp/hello.res"
-$CC $FLAGS -o hello.exe src/hello.c "$tmp/hello.res" "$tmp/libtestdll.a"
+$CC $FLAGS -Wl,--build-id -o hello.exe src/hello.c "$tmp/hello.res" "$tmp/libtestdll.a"
 openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=peek32 test signer/O=peek32" \
 	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
 osslsigncode sign -certs "$tmp/cert.pem" -key "$tmp/key.pem" -n "peek32 testdll" \
