@@ -406,16 +406,16 @@ function onEvent(e) {
   st.events++;
   switch (e.kind) {
     case "console":
-      consoleFor(e.pid).term.write(e.text ?? "");
+      consoleFor(e.pid).term.write(e.data ?? "");
       break;
     case "api":
       if (st.trace.length < MAX_TRACE) st.trace.push(e);
       if (traceMatches(e)) appendTraceRow(e);
       break;
     case "process-exited":
-      st.exitCodes.set(e.pid, e.exitCode);
-      addTimeline({ text: `process ${e.pid} exited with code ${e.exitCode} (0x${hex(e.exitCode)})`, exit: true });
-      if (e.pid === st.mainPid) document.body.dataset.exitCode = String(e.exitCode);
+      st.exitCodes.set(e.pid, e.code);
+      addTimeline({ text: e.text || `process ${e.pid} exited with code ${e.code} (0x${hex(e.code)})`, exit: true });
+      if (e.pid === st.mainPid) document.body.dataset.exitCode = String(e.code);
       break;
     case "step":
     case "process-created":
@@ -449,7 +449,8 @@ function updateStats() {
   $("stat-mips").textContent = (st.mips || 0).toFixed(1);
   const s = st.state;
   let t = "";
-  if (s) t = s.status === "exited" ? `exited, code ${s.exitCode}` : s.status;
+  if (s) t = s.status === "exited" ? `exited, code ${s.exit_code}` : s.status;
+  if (s && s.message && !st.running) t += ` — ${s.message}`;
   if (st.running) t = "running";
   $("stat-state").textContent = t;
   document.body.dataset.state = t;
@@ -532,13 +533,13 @@ async function refreshProcesses() {
   const byParent = new Map();
   const pids = new Set(procs.map((p) => p.pid));
   for (const p of procs) {
-    const parent = pids.has(p.parentPid) && p.parentPid !== p.pid ? p.parentPid : 0;
+    const parent = pids.has(p.parent_pid) && p.parent_pid !== p.pid ? p.parent_pid : 0;
     if (!byParent.has(parent)) byParent.set(parent, []);
     byParent.get(parent).push(p);
   }
   const node = (p, depth) => {
-    const exited = p.exited || p.state === "exited" || st.exitCodes.has(p.pid);
-    const code = p.exitCode ?? st.exitCodes.get(p.pid);
+    const exited = p.running === false || st.exitCodes.has(p.pid);
+    const code = st.exitCodes.get(p.pid) ?? p.exit_code;
     const label = h("span", {
       className: `proc${p.pid === st.pid ? " sel" : ""}${exited ? " exited" : ""}`,
       "data-pid": p.pid,
@@ -553,7 +554,7 @@ async function refreshProcesses() {
 function selectProcess(pid) {
   st.pid = pid;
   const p = procs.find((x) => x.pid === pid);
-  if (p && p.mainTid) st.tid = p.mainTid;
+  if (p && p.tid) st.tid = p.tid;
   refreshAll();
   if (st.consoles.has(pid)) showConsole(pid);
 }
@@ -734,17 +735,25 @@ function traceFilter() {
   return { dll: $("f-dll").value.trim().toLowerCase(), fn: $("f-func").value.trim().toLowerCase(), tid: $("f-tid").value.trim() };
 }
 
+/** apiParts splits an "api" event's name "KERNEL32.dll!WriteFile" into its DLL and function. */
+function apiParts(e) {
+  const n = String(e.name ?? "");
+  const i = n.indexOf("!");
+  return i < 0 ? { dll: "", fn: n } : { dll: n.slice(0, i), fn: n.slice(i + 1) };
+}
+
 function traceMatches(e, f = traceFilter()) {
-  if (f.dll && !String(e.dll ?? "").toLowerCase().includes(f.dll)) return false;
-  if (f.fn && !String(e.name ?? e.function ?? "").toLowerCase().includes(f.fn)) return false;
+  const { dll, fn } = apiParts(e);
+  if (f.dll && !dll.toLowerCase().includes(f.dll)) return false;
+  if (f.fn && !fn.toLowerCase().includes(f.fn)) return false;
   if (f.tid && String(e.tid) !== f.tid) return false;
   return true;
 }
 
 function traceRow(e) {
-  const call = e.text ?? (Array.isArray(e.args) ? `(${e.args.map((a) => (typeof a === "number" ? "0x" + hex(a) : String(a))).join(", ")})` : "");
-  const ret = e.ret === undefined ? "" : typeof e.ret === "number" ? "0x" + hex(e.ret) : String(e.ret);
-  return h("tr", {}, [e.seq ?? "", e.pid ?? "", e.tid ?? "", e.dll ?? "", e.name ?? e.function ?? "", call, ret].map((x) => h("td", {}, x)));
+  const { dll, fn } = apiParts(e);
+  const call = Array.isArray(e.args) ? `(${e.args.join(", ")})` : (e.text ?? "");
+  return h("tr", {}, [e.icount ?? "", e.pid ?? "", e.tid ?? "", dll, fn, call, e.ret ?? ""].map((x) => h("td", {}, x)));
 }
 
 function appendTraceRow(e) {

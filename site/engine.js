@@ -75,18 +75,18 @@ export function startEngine(post, fetchBytes) {
         const t0 = now();
         state = goCall("run", { budget });
         const dt = now() - t0;
-        const ran = Number(state.instructions || 0);
+        const ran = Number(state.ran || 0); // core.RunState: ran (this call), total (machine)
         total += ran;
         const events = haveEvents ? goCall("drainEvents") : [];
         const elapsed = (now() - started) / 1000;
-        post({ type: "events", events, state, instructions: total, mips: elapsed > 0 ? total / elapsed / 1e6 : 0 });
+        post({ type: "events", events, state, instructions: Number(state.total ?? total), mips: elapsed > 0 ? total / elapsed / 1e6 : 0 });
         if (state.status !== "running" || loop.pauseRequested) break;
         if (msg.maxInstructions && total >= msg.maxInstructions) break;
         // Aim each slice at SLICE_MS: grow or shrink the budget from what this slice achieved.
         if (ran > 0 && dt > 0) budget = clamp(Math.round((budget * SLICE_MS) / dt), MIN_BUDGET, MAX_BUDGET);
         await yieldNow();
       }
-      post({ type: "reply", id: msg.id, ok: true, result: { state, paused: loop.pauseRequested, instructions: total } });
+      post({ type: "reply", id: msg.id, ok: true, result: { state, paused: loop.pauseRequested, instructions: total, seconds: (now() - started) / 1000 } });
     } catch (e) {
       post({ type: "reply", id: msg.id, ok: false, error: String(e.message || e), kind: e.kind || "" });
     } finally {

@@ -23,6 +23,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/peek32/peek32/core"
 )
 
 // Version is the JS API version reported by the "version" method. It changes when a method's
@@ -110,7 +112,9 @@ type MethodInfo struct {
 }
 
 // Session holds one JS API client's state: at most one machine at a time.
-type Session struct{}
+type Session struct {
+	m *core.Machine // nil before boot
+}
 
 // New returns a session with no machine.
 func New() *Session { return &Session{} }
