@@ -140,7 +140,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	for _, d := range r.Debug {
 		if d.GUID != "" {
-			p("Debug: %s, PDB %s (GUID %s, age %d)\n", d.Type, safe(d.PDB), d.GUID, d.Age)
+			p("Debug: %s, PDB %s (GUID %s, age %d)\n", d.Type, safe(orDash(d.PDB)), d.GUID, d.Age)
 		} else {
 			p("Debug: %s, %d bytes\n", d.Type, d.Size)
 		}
