@@ -126,3 +126,30 @@ func BenchmarkRun_SSE2Loop(b *testing.B) {
 		c.FPU.XMM[4] = [2]uint64{0x0001000100010001, 0x0001000100010001}
 	})
 }
+
+// TestSIMD_RunAllocatesNothing runs a loop over many x87, MMX and SSE handler families and
+// checks that the interpreter loop still allocates nothing.
+func TestSIMD_RunAllocatesNothing(t *testing.T) {
+	code := asm(
+		b(0xD9, 0xE8),                   // top: fld1
+		b(0xD9, 0xFE),                   // fsin
+		b(0xDD, 0x5E, 0x40),             // fstp qword [esi+0x40]
+		b(0x0F, 0x71, 0xD0, 0x03),       // psrlw mm0, 3
+		b(0x0F, 0x63, 0xC1),             // packsswb mm0, mm1
+		b(0x0F, 0x77),                   // emms
+		b(0x66, 0x0F, 0x72, 0xE2, 0x02), // psrad xmm2, 2
+		b(0x66, 0x0F, 0x70, 0xCA, 0x1B), // pshufd xmm1, xmm2, 0x1b
+		b(0x66, 0x0F, 0x60, 0xCA),       // punpcklbw xmm1, xmm2
+		b(0x0F, 0x5B, 0xC1),             // cvtdq2ps xmm0, xmm1
+		b(0x0F, 0xC2, 0xC1, 0x01),       // cmpltps xmm0, xmm1
+		b(0x66, 0x0F, 0x38, 0x00, 0xCA), // pshufb xmm1, xmm2
+		b(0xF2, 0x0F, 0x7C, 0xC1),       // haddps xmm0, xmm1
+	)
+	code = append(code, 0xEB, byte(0x100-len(code)-2)) // jmp top
+	c := newTestCPU(t, code)
+	c.Regs[ESI] = dataBase
+	runN(t, c, 1000)
+	if n := testing.AllocsPerRun(20, func() { runN(t, c, 10000) }); n != 0 {
+		t.Errorf("Run allocates %v times per call", n)
+	}
+}

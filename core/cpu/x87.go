@@ -640,8 +640,45 @@ func opFLDLG2(c *CPU, in *Inst) flow { return c.x87Const(in, fpu.ConstLG2) }
 func opFLDLN2(c *CPU, in *Inst) flow { return c.x87Const(in, fpu.ConstLN2) }
 func opFLDZ(c *CPU, in *Inst) flow   { return c.x87Const(in, fpu.ConstZero) }
 
-// x87Unary applies f to ST(0) (FCHS, FABS, FSQRT, FRNDINT, F2XM1, FSIN, FCOS).
-func (c *CPU) x87Unary(in *Inst, f func(e *fpu.Env, v fpu.F80) (fpu.F80, bool)) flow {
+// Operations of x87Unary, x87Binary and x87Pair. (A kind and a switch rather than function
+// values: passing the Env to an unknown function would make it escape to the heap.)
+const (
+	uChs = iota
+	uAbs
+	uSqrt
+	uRndint
+	u2xm1
+	uSin
+	uCos
+	bAtan
+	bYl2x
+	bYl2xp1
+	bScale
+	pTan
+	pSinCos
+	pXtract
+)
+
+func x87UnaryOp(e *fpu.Env, kind int, v fpu.F80) (fpu.F80, bool) {
+	switch kind {
+	case uChs:
+		return v.Neg(), false
+	case uAbs:
+		return v.Abs(), false
+	case uSqrt:
+		return e.Sqrt(v), false
+	case uRndint:
+		return e.RoundInt(v), false
+	case u2xm1:
+		return e.F2xm1(v), false
+	case uSin:
+		return e.Sin(v)
+	}
+	return e.Cos(v)
+}
+
+// x87Unary applies an operation to ST(0) (FCHS, FABS, FSQRT, FRNDINT, F2XM1, FSIN, FCOS).
+func (c *CPU) x87Unary(in *Inst, kind int) flow {
 	if !c.x87Begin(in) {
 		return flowFault
 	}
@@ -654,7 +691,7 @@ func (c *CPU) x87Unary(in *Inst, f func(e *fpu.Env, v fpu.F80) (fpu.F80, bool)) 
 		return flowNext
 	}
 	e := s.Env()
-	r, outOfRange := f(&e, s.ST(0))
+	r, outOfRange := x87UnaryOp(&e, kind, s.ST(0))
 	if outOfRange {
 		s.SW |= fpu.SWC2
 		return flowNext
@@ -668,36 +705,34 @@ func (c *CPU) x87Unary(in *Inst, f func(e *fpu.Env, v fpu.F80) (fpu.F80, bool)) 
 	return flowNext
 }
 
-func opFCHS(c *CPU, in *Inst) flow {
-	return c.x87Unary(in, func(e *fpu.Env, v fpu.F80) (fpu.F80, bool) { return v.Neg(), false })
+func opFCHS(c *CPU, in *Inst) flow    { return c.x87Unary(in, uChs) }
+func opFABS(c *CPU, in *Inst) flow    { return c.x87Unary(in, uAbs) }
+func opFSQRT(c *CPU, in *Inst) flow   { return c.x87Unary(in, uSqrt) }
+func opFRNDINT(c *CPU, in *Inst) flow { return c.x87Unary(in, uRndint) }
+func opF2XM1(c *CPU, in *Inst) flow   { return c.x87Unary(in, u2xm1) }
+func opFSIN(c *CPU, in *Inst) flow    { return c.x87Unary(in, uSin) }
+func opFCOS(c *CPU, in *Inst) flow    { return c.x87Unary(in, uCos) }
+
+func x87BinaryOp(e *fpu.Env, kind int, st0, st1 fpu.F80) fpu.F80 {
+	switch kind {
+	case bAtan:
+		return e.Atan(st1, st0)
+	case bYl2x:
+		return e.Yl2x(st0, st1)
+	case bYl2xp1:
+		return e.Yl2xp1(st0, st1)
+	}
+	return e.Scale(st0, st1)
 }
 
-func opFABS(c *CPU, in *Inst) flow {
-	return c.x87Unary(in, func(e *fpu.Env, v fpu.F80) (fpu.F80, bool) { return v.Abs(), false })
-}
-
-func opFSQRT(c *CPU, in *Inst) flow {
-	return c.x87Unary(in, func(e *fpu.Env, v fpu.F80) (fpu.F80, bool) { return e.Sqrt(v), false })
-}
-
-func opFRNDINT(c *CPU, in *Inst) flow {
-	return c.x87Unary(in, func(e *fpu.Env, v fpu.F80) (fpu.F80, bool) { return e.RoundInt(v), false })
-}
-
-func opF2XM1(c *CPU, in *Inst) flow {
-	return c.x87Unary(in, func(e *fpu.Env, v fpu.F80) (fpu.F80, bool) { return e.F2xm1(v), false })
-}
-
-func opFSIN(c *CPU, in *Inst) flow { return c.x87Unary(in, (*fpu.Env).Sin) }
-func opFCOS(c *CPU, in *Inst) flow { return c.x87Unary(in, (*fpu.Env).Cos) }
-
-// x87Binary computes ST(1) = f(ST(0), ST(1)) and pops (FPATAN, FYL2X, FYL2XP1), or, with
-// keep, ST(0) = f(ST(0), ST(1)) without popping (FSCALE).
-func (c *CPU) x87Binary(in *Inst, keep bool, f func(e *fpu.Env, st0, st1 fpu.F80) fpu.F80) flow {
+// x87Binary computes ST(1) = op(ST(0), ST(1)) and pops (FPATAN, FYL2X, FYL2XP1), or, for
+// FSCALE, ST(0) = op(ST(0), ST(1)) without popping.
+func (c *CPU) x87Binary(in *Inst, kind int) flow {
 	if !c.x87Begin(in) {
 		return flowFault
 	}
 	s := &c.FPU
+	keep := kind == bScale
 	dst := 1
 	if keep {
 		dst = 0
@@ -712,7 +747,7 @@ func (c *CPU) x87Binary(in *Inst, keep bool, f func(e *fpu.Env, st0, st1 fpu.F80
 		return flowNext
 	}
 	e := s.Env()
-	r := f(&e, s.ST(0), s.ST(1))
+	r := x87BinaryOp(&e, kind, s.ST(0), s.ST(1))
 	blocked := c.blocked(&e)
 	s.Merge(&e)
 	if blocked {
@@ -725,21 +760,10 @@ func (c *CPU) x87Binary(in *Inst, keep bool, f func(e *fpu.Env, st0, st1 fpu.F80
 	return flowNext
 }
 
-func opFPATAN(c *CPU, in *Inst) flow {
-	return c.x87Binary(in, false, func(e *fpu.Env, x, y fpu.F80) fpu.F80 { return e.Atan(y, x) })
-}
-
-func opFYL2X(c *CPU, in *Inst) flow {
-	return c.x87Binary(in, false, func(e *fpu.Env, x, y fpu.F80) fpu.F80 { return e.Yl2x(x, y) })
-}
-
-func opFYL2XP1(c *CPU, in *Inst) flow {
-	return c.x87Binary(in, false, func(e *fpu.Env, x, y fpu.F80) fpu.F80 { return e.Yl2xp1(x, y) })
-}
-
-func opFSCALE(c *CPU, in *Inst) flow {
-	return c.x87Binary(in, true, func(e *fpu.Env, a, b fpu.F80) fpu.F80 { return e.Scale(a, b) })
-}
+func opFPATAN(c *CPU, in *Inst) flow  { return c.x87Binary(in, bAtan) }
+func opFYL2X(c *CPU, in *Inst) flow   { return c.x87Binary(in, bYl2x) }
+func opFYL2XP1(c *CPU, in *Inst) flow { return c.x87Binary(in, bYl2xp1) }
+func opFSCALE(c *CPU, in *Inst) flow  { return c.x87Binary(in, bScale) }
 
 // x87Rem implements FPREM and FPREM1.
 func (c *CPU) x87Rem(in *Inst, nearest bool) flow {
@@ -773,8 +797,19 @@ func (c *CPU) x87Rem(in *Inst, nearest bool) flow {
 func opFPREM(c *CPU, in *Inst) flow  { return c.x87Rem(in, false) }
 func opFPREM1(c *CPU, in *Inst) flow { return c.x87Rem(in, true) }
 
+func x87PairOp(e *fpu.Env, kind int, v fpu.F80) (st0, push fpu.F80, outOfRange bool) {
+	switch kind {
+	case pTan:
+		return e.Tan(v)
+	case pSinCos:
+		return e.SinCos(v)
+	}
+	ex, sig := e.Extract(v)
+	return ex, sig, false
+}
+
 // x87Pair replaces ST(0) by the first result and pushes the second (FPTAN, FSINCOS, FXTRACT).
-func (c *CPU) x87Pair(in *Inst, f func(e *fpu.Env, v fpu.F80) (st1, st0 fpu.F80, outOfRange bool)) flow {
+func (c *CPU) x87Pair(in *Inst, kind int) flow {
 	if !c.x87Begin(in) {
 		return flowFault
 	}
@@ -789,7 +824,7 @@ func (c *CPU) x87Pair(in *Inst, f func(e *fpu.Env, v fpu.F80) (st1, st0 fpu.F80,
 		return flowNext
 	}
 	e := s.Env()
-	a, b, oor := f(&e, s.ST(0))
+	a, b, oor := x87PairOp(&e, kind, s.ST(0))
 	if oor {
 		s.SW |= fpu.SWC2
 		return flowNext
@@ -805,20 +840,9 @@ func (c *CPU) x87Pair(in *Inst, f func(e *fpu.Env, v fpu.F80) (st1, st0 fpu.F80,
 	return flowNext
 }
 
-func opFPTAN(c *CPU, in *Inst) flow {
-	return c.x87Pair(in, func(e *fpu.Env, v fpu.F80) (fpu.F80, fpu.F80, bool) { return e.Tan(v) })
-}
-
-func opFSINCOS(c *CPU, in *Inst) flow {
-	return c.x87Pair(in, (*fpu.Env).SinCos)
-}
-
-func opFXTRACT(c *CPU, in *Inst) flow {
-	return c.x87Pair(in, func(e *fpu.Env, v fpu.F80) (fpu.F80, fpu.F80, bool) {
-		ex, sig := e.Extract(v)
-		return ex, sig, false
-	})
-}
+func opFPTAN(c *CPU, in *Inst) flow   { return c.x87Pair(in, pTan) }
+func opFSINCOS(c *CPU, in *Inst) flow { return c.x87Pair(in, pSinCos) }
+func opFXTRACT(c *CPU, in *Inst) flow { return c.x87Pair(in, pXtract) }
 
 func opFINCSTP(c *CPU, in *Inst) flow {
 	if !c.x87Begin(in) {
