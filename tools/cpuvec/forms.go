@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math/rand/v2"
 )
 
@@ -94,6 +95,12 @@ func integerForms() []*form {
 	add(&form{group: "mov", mn: "xchg", op: b(0x86), digit: modrmR, ops: "E,G", sizes: s8})
 	add(&form{group: "mov", mn: "xchg", op: b(0x87), digit: modrmR, ops: "E,G", sizes: s1632})
 	add(&form{group: "mov", mn: "xchg", op: b(0x90), digit: noModrm, ops: "eAX,Z", sizes: s1632, implicit: 1 << eax})
+	add(&form{group: "mov", mn: "arpl", op: b(0x63), digit: modrmR, ops: "Ew,Gw", sizes: s32, nReg: 16, nMem: 8})
+	add(&form{group: "mov", mn: "salc", op: b(0xd6), digit: noModrm, sizes: s32, implicit: 1 << eax, nReg: 6})
+	// Redundant and ignored prefixes (a CS override is fine for reads).
+	for _, p := range [][]byte{{0x3e, 0x3e}, {0x66, 0x66}, {0xf3}, {0xf2}, {0x2e}, {0x26, 0x36, 0x3e}} {
+		add(&form{group: "mov", mn: fmt.Sprintf("pfx%x_add", p), pre: p, op: b(0x03), digit: modrmR, ops: "G,E", sizes: s32, nReg: 4, nMem: 4})
+	}
 	add(&form{group: "mov", mn: "lock_xchg", pre: b(0xf0), op: b(0x87), digit: modrmR, ops: "E,G", sizes: s32, memOnly: true, nMem: 6})
 	add(&form{group: "mov", mn: "pause", pre: b(0xf3), op: b(0x90), digit: noModrm, sizes: s32, nReg: 3})
 	add(&form{group: "mov", mn: "lea", op: b(0x8d), digit: modrmR, ops: "G,M", sizes: s1632, memOnly: true, nMem: 24})

@@ -127,6 +127,26 @@ func stackForms() []*form {
 		f.group, f.sizes, f.stack = "stack", s1632, true
 		f.implicit |= 1 << esp
 	}
+	// ESP as the base of the memory operand: PUSH reads it before the
+	// decrement, POP computes the address after the increment.
+	espBase := func(in *inst, r *rand.Rand) {
+		d := byte(r.IntN(8) * 4)
+		if in.size == 16 {
+			d = byte(r.IntN(16) * 2)
+		}
+		if r.IntN(3) == 0 {
+			in.modrm = []byte{in.modrm[0]&0x38 | 0x04, 0x24}
+			d = 0
+		} else {
+			in.modrm = []byte{in.modrm[0]&0x38 | 0x44, 0x24, d}
+		}
+		in.ea = stackTop + uint32(d)
+		in.randomFill(r, stackTop-8, 48)
+	}
+	fs = append(fs,
+		&form{group: "stack", mn: "push_espbase", op: b(0xff), digit: 6, ops: "E", sizes: s1632, stack: true, implicit: 1 << esp, memOnly: true, setup: espBase, nMem: 8},
+		&form{group: "stack", mn: "pop_espbase", op: b(0x8f), digit: 0, ops: "E", sizes: s1632, stack: true, implicit: 1 << esp, memOnly: true, setup: espBase, nMem: 8},
+	)
 	return fs
 }
 
@@ -275,6 +295,14 @@ func faultForms() []*form {
 		{mn: "jmp_low", op: b(0xff), digit: 4, ops: "E", setup: execFault, regOnly: true, nReg: 6},
 		{mn: "bound", op: b(0x62), digit: modrmR, ops: "G,M", sizes: s1632, memOnly: true, setup: bound, nMem: 24},
 		{mn: "lock_bt", pre: b(0xf0), op: b(0x0f, 0xa3), digit: modrmR, ops: "E,G", memOnly: true, nMem: 3},
+		// reserved encodings: #UD
+		{mn: "ud0", op: b(0x0f, 0xff), digit: modrmR, ops: "G,E", regOnly: true, nReg: 2},
+		{mn: "ud1", op: b(0x0f, 0xb9), digit: modrmR, ops: "G,E", regOnly: true, nReg: 2},
+		{mn: "lea_reg", op: b(0x8d), digit: modrmR, ops: "G,E", regOnly: true, nReg: 2},
+		{mn: "grp4_2", op: b(0xfe), digit: 2, ops: "E", regOnly: true, nReg: 2},
+		{mn: "grp5_7", op: b(0xff), digit: 7, ops: "E", regOnly: true, nReg: 2},
+		{mn: "grp1a_1", op: b(0x8f), digit: 1, ops: "E", memOnly: true, nMem: 2},
+		{mn: "cmpxchg8b_reg", op: b(0x0f, 0xc7), digit: 1, ops: "E", regOnly: true, nReg: 2},
 		{mn: "icebp", op: b(0xf1), digit: noModrm, nReg: 3},
 		// privileged and system instructions (#GP at CPL 3; RSM is #UD)
 		{mn: "in_dx", op: b(0xec), digit: noModrm, nReg: 2},
