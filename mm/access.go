@@ -274,24 +274,17 @@ func (s *Space) read(a uint32, buf []byte, acc Access) bool {
 }
 
 // write copies buf into guest memory at a: all pages are checked first, so a write that faults writes
-// nothing (a guard page consumed by the check is the only side effect).
+// nothing (a guard page consumed by the check is the only side effect). Addresses wrap past 4 GiB as
+// the CPU's do; a buffer spanning every page always faults (page 0 is never mapped).
 func (s *Space) write(a uint32, buf []byte, acc Access) bool {
-	n := uint64(len(buf))
-	if n == 0 {
+	if len(buf) == 0 {
 		return true
 	}
-	first := a &^ pageMask
-	last := uint32(uint64(a)+n-1) &^ pageMask // may wrap past 4 GiB, as the CPU's addressing does
-	for pa := first; ; pa += PageSize {
-		ca := pa
-		if pa == first {
-			ca = a
-		}
-		if p, _ := s.check(ca, acc, true); p == nil {
+	pages := (uint64(a&pageMask) + uint64(len(buf)) + pageMask) >> pageShift
+	pages = min(pages, 1<<(32-pageShift))
+	for i, pa := uint64(0), a; i < pages; i, pa = i+1, (pa&^pageMask)+PageSize {
+		if p, _ := s.check(pa, acc, true); p == nil {
 			return false
-		}
-		if pa == last {
-			break
 		}
 	}
 	for len(buf) > 0 {
