@@ -239,7 +239,7 @@ func TestCache_DataWriteOnCodePageKeepsTranslation(t *testing.T) {
 
 func TestCache_BreakpointInsideResumedBlock(t *testing.T) {
 	c := newTestCPU(t, b(0x40, 0x40, 0x40, 0x40, 0x0F, 0x0B)) // inc eax x4; ud2
-	c.Run(1) // the budget cuts the block after the first inc
+	c.Run(1)                                                  // the budget cuts the block after the first inc
 	c.SetBreakpoint(codeBase + 3)
 	if r := c.Run(100); r != StopBreakpoint || c.EIP != codeBase+3 || c.Regs[EAX] != 3 {
 		t.Fatalf("stop %v eip %#x eax %d, want the breakpoint at +3", r, c.EIP, c.Regs[EAX])
