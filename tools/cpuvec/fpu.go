@@ -123,6 +123,11 @@ func randF80(r *rand.Rand) (uint64, uint16) {
 		{ib, 0x401e}, {0xa000000000000000, 0x4000}, {0xb000000000000000, 0x4001}, {ib, 0x3c00}, {ib, 0x43ff}}
 	switch r.IntN(4) {
 	case 0:
+		if r.IntN(12) == 0 { // formats the 387 and later reject: unnormal, pseudo-infinity, pseudo-NaN
+			u := []f80{{0x4000000000000000, 0x3fff}, {0, 0x7fff}, {0x4000000000000001, 0x7fff}, {1, 0x4001}}
+			x := u[r.IntN(len(u))]
+			return x.m, x.se | uint16(r.IntN(2))<<15
+		}
 		x := e[r.IntN(len(e))]
 		return x.m, x.se
 	case 1: // from a double (exactly representable)
