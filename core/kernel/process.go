@@ -49,6 +49,7 @@ type Process struct {
 	tebFree     []uint32 // free TEB addresses, lowest first
 	tebBlocks   int
 	tlsCount    int
+	breakpoints map[uint32]bool
 }
 
 // Module is a loaded image of a process, with what the kernel keeps about it.
@@ -540,4 +541,37 @@ func removeModule(list []*Module, m *Module) []*Module {
 		}
 	}
 	return list
+}
+
+// SetBreakpoint makes every thread of p (now and later) stop with RunBreakpoint before executing addr.
+func (p *Process) SetBreakpoint(addr uint32) {
+	if p.breakpoints == nil {
+		p.breakpoints = map[uint32]bool{}
+	}
+	p.breakpoints[addr] = true
+	for _, t := range p.threads {
+		t.CPU.SetBreakpoint(addr)
+	}
+}
+
+// ClearBreakpoint removes a breakpoint set with SetBreakpoint.
+func (p *Process) ClearBreakpoint(addr uint32) {
+	delete(p.breakpoints, addr)
+	for _, t := range p.threads {
+		t.CPU.ClearBreakpoint(addr)
+	}
+}
+
+// Breakpoints returns p's breakpoint addresses in ascending order.
+func (p *Process) Breakpoints() []uint32 {
+	var out []uint32
+	for a := range p.breakpoints {
+		out = append(out, a)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
 }

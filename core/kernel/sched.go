@@ -197,3 +197,31 @@ func (k *Kernel) Blocked() []*Thread {
 	}
 	return out
 }
+
+// Step runs one instruction of t for a debugger: an API call (or a kernel stub) counts as one step, an
+// exception is handled as in Run, and a breakpoint at EIP does not stop it (the instruction runs). It reports
+// whether t could run.
+func (k *Kernel) Step(t *Thread) bool {
+	if !t.Runnable() {
+		return false
+	}
+	k.cur = t
+	for i := 0; i < 2; i++ {
+		before := t.CPU.Count
+		r := t.CPU.Step()
+		k.clock += t.CPU.Count - before
+		switch r {
+		case cpu.StopThunk:
+			k.clock++
+			k.thunk(t)
+		case cpu.StopFault, cpu.StopSingleStep:
+			k.raise(t, t.CPU.Exception())
+		case cpu.StopHalt:
+			k.raise(t, cpu.Exception{Kind: cpu.Privileged, EIP: t.CPU.EIP})
+		case cpu.StopBreakpoint:
+			continue // stopped before a breakpoint: the second Step runs the instruction
+		}
+		break
+	}
+	return true
+}

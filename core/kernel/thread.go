@@ -252,6 +252,9 @@ func (k *Kernel) newThread(p *Process, start, param, stackReserve, stackCommit u
 	}
 	t.CPU = cpu.New(p.Space, p.Cache)
 	t.CPU.ThunkRanges = append([]cpu.Range(nil), p.thunkRanges...)
+	for _, a := range p.Breakpoints() {
+		t.CPU.SetBreakpoint(a)
+	}
 	t.CPU.FSBase = t.TEB
 	t.CPU.EIP = StubThreadStart
 	t.CPU.Regs[cpu.ESP] = t.StackBase - 16

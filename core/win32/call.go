@@ -227,6 +227,9 @@ func (s *System) Dispatch(t *kernel.Thread, addr uint32) {
 		s.unimplemented(t, d.ModName+"!"+e.Name, ret)
 		return
 	}
+	if s.apiBreak(t, d, e, addr) {
+		return
+	}
 	c := &Call{T: t, P: p, K: s.k, S: s, Mem: p.Space, DLL: d, Export: e, RetAddr: ret, trace: s.cfg.TraceAPI}
 	e.Handler(c)
 }

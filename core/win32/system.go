@@ -37,6 +37,49 @@ type System struct {
 	traps map[*DLL][]string
 	// LastUnimplemented is the message of the last call to an unimplemented import (for the host's error line).
 	LastUnimplemented string
+	// apiBreaks are API breakpoints: "writefile" or "kernel32.dll!writefile" (lower case).
+	apiBreaks map[string]bool
+	// passBreak is, per thread, the thunk address whose API breakpoint was just reported (the next dispatch
+	// there runs the handler).
+	passBreak map[*kernel.Thread]uint32
+}
+
+// SetAPIBreakpoint makes a call to the named API stop the machine before its handler runs (Run returns
+// "stopped" with the reason). name is "WriteFile" (any DLL) or "kernel32!WriteFile" / "kernel32.dll!WriteFile".
+func (s *System) SetAPIBreakpoint(name string, on bool) {
+	if s.apiBreaks == nil {
+		s.apiBreaks = map[string]bool{}
+	}
+	n := strings.ToLower(name)
+	if i := strings.IndexByte(n, '!'); i >= 0 && !strings.HasSuffix(n[:i], ".dll") {
+		n = n[:i] + ".dll" + n[i:]
+	}
+	if on {
+		s.apiBreaks[n] = true
+	} else {
+		delete(s.apiBreaks, n)
+	}
+}
+
+// apiBreak reports whether a call to d!e should stop first (and arms the pass for the retry).
+func (s *System) apiBreak(t *kernel.Thread, d *DLL, e *Export, addr uint32) bool {
+	if len(s.apiBreaks) == 0 {
+		return false
+	}
+	if s.passBreak[t] == addr {
+		delete(s.passBreak, t)
+		return false
+	}
+	fn := strings.ToLower(e.Name)
+	if !s.apiBreaks[fn] && !s.apiBreaks[d.Name+"!"+fn] {
+		return false
+	}
+	if s.passBreak == nil {
+		s.passBreak = map[*kernel.Thread]uint32{}
+	}
+	s.passBreak[t] = addr
+	s.k.RequestStop(t, "API breakpoint: "+d.ModName+"!"+e.Name)
+	return true
 }
 
 // New returns a System; call Attach with the kernel before creating processes.
