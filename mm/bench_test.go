@@ -113,6 +113,62 @@ func BenchmarkCOWBreak(b *testing.B) {
 	}
 }
 
+// BenchmarkShareFrom1Page is the ShareFrom part of BenchmarkCOWBreak alone (re-sharing one page
+// over a shared one), so that the cost of the break itself is the difference.
+func BenchmarkShareFrom1Page(b *testing.B) {
+	s, base := benchSpace(b)
+	d := s.Machine().NewSpace()
+	dst, err := d.Reserve(0, 0x10000, ProtRead|ProtWrite, TypeImage, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := d.ShareFrom(s, base, dst, PageSize, ProtRead|ProtWrite, TypeNone); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRead32Miss alternates between two pages that map to the same TLB slot, so every read
+// takes the slow path (page-table walk, checks, refill).
+func BenchmarkRead32Miss(b *testing.B) {
+	s := NewMachine(0).NewSpace()
+	base, err := s.Reserve(0, tlbSize*PageSize+PageSize, ProtRead|ProtWrite, TypePrivate, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Commit(base, tlbSize*PageSize+PageSize, ProtRead|ProtWrite); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var sum uint32
+	i := uint32(0)
+	for b.Loop() {
+		v, ok := s.Read32(base + (i&1)*tlbSize*PageSize)
+		if !ok {
+			b.Fatal(s.LastFault())
+		}
+		sum += v
+		i++
+	}
+	sink = sum
+}
+
+func BenchmarkFetch16(b *testing.B) {
+	s, base := benchSpace(b)
+	if _, err := s.Protect(base, PageSize, ProtRead|ProtExec); err != nil {
+		b.Fatal(err)
+	}
+	var buf [16]byte
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := s.Fetch(base+0x100, buf[:]); !ok {
+			b.Fatal(s.LastFault())
+		}
+	}
+}
+
 func BenchmarkPageGen(b *testing.B) {
 	s, base := benchSpace(b)
 	b.ReportAllocs()
