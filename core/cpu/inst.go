@@ -100,7 +100,8 @@ const (
 	opInvalid    = uint16(numX86Ops)     // raises #UD
 	opFetchFault = opInvalid + 1         // raises an execute access violation at Inst.Imm
 	opPriv       = opInvalid + 2         // raises Privileged
-	tableSize    = int(opPriv) + 1
+	opSALC       = opInvalid + 3         // D6, undocumented SALC: AL = CF ? 0xFF : 0 (x86asm rejects it)
+	tableSize    = int(opSALC) + 1
 )
 
 // opName returns the mnemonic of a table index.
@@ -112,6 +113,8 @@ func opName(op uint16) string {
 		return "(fetch fault)"
 	case opPriv:
 		return "(privileged)"
+	case opSALC:
+		return "SALC"
 	}
 	return x86asm.Op(op).String()
 }

@@ -118,6 +118,8 @@ func init() {
 	opTable[opInvalid] = opRow{flags: opEndsBlock, args: [4]argMask{maskNone, maskNone, maskNone, maskNone}, name: "(bad)"}
 	handlers[opFetchFault] = opFetch
 	opTable[opFetchFault] = opRow{flags: opEndsBlock, args: [4]argMask{maskNone, maskNone, maskNone, maskNone}, name: "(fetch fault)"}
+	handlers[opSALC] = opSalc
+	opTable[opSALC] = opRow{args: [4]argMask{maskNone, maskNone, maskNone, maskNone}, name: "SALC"}
 	handlers[opPriv] = opPrivileged
 	opTable[opPriv] = opRow{flags: opEndsBlock, args: [4]argMask{maskNone, maskNone, maskNone, maskNone}, name: "(privileged)"}
 }
@@ -125,6 +127,11 @@ func init() {
 func opUD(c *CPU, in *Inst) flow { return c.raise(InvalidOpcode) }
 
 func opPrivileged(c *CPU, in *Inst) flow { return c.raise(Privileged) }
+
+func opSalc(c *CPU, in *Inst) flow {
+	c.setReg(EAX, 1, 0xFF*b2u(c.cf()))
+	return flowNext
+}
 
 func opFetch(c *CPU, in *Inst) flow {
 	c.exc = Exception{Kind: AccessViolation, Addr: in.Imm, Access: mm.AccessExec, Guard: in.Imm2 != 0}

@@ -1,6 +1,8 @@
 package cpu
 
 import (
+	"slices"
+
 	"golang.org/x/arch/x86/x86asm"
 
 	"github.com/peek32/peek32/mm"
@@ -24,6 +26,13 @@ func decodeAt(mem *mm.Space, addr uint32, in *Inst) {
 		return
 	}
 	src := buf[:n]
+	if i := prefixLen(src); i < n && src[i] == 0xD6 {
+		in.Op, in.Len = opSALC, uint8(i+1)
+		if slices.Contains(src[:i], 0xF0) {
+			in.Op = opInvalid
+		}
+		return
+	}
 	x, err := x86asm.Decode(src, 32)
 	if err != nil || x.Op == 0 {
 		// Encodings x86asm does not know but the processor runs: decode the documented twin.
@@ -51,15 +60,7 @@ func decodeAt(mem *mm.Space, addr uint32, in *Inst) {
 // TEST F6/F7 /1 (= /0) and the hint NOPs 0F 19..0F 1F /r (= 0F 1F /0, NOP r/m; this includes
 // ENDBR32). It reports whether it changed anything.
 func patchAlias(src []byte) bool {
-	i := 0
-	for i < len(src) {
-		switch src[i] {
-		case 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3:
-			i++
-			continue
-		}
-		break
-	}
+	i := prefixLen(src)
 	if i+1 >= len(src) {
 		return false
 	}
@@ -86,6 +87,20 @@ func patchAlias(src []byte) bool {
 		return false
 	}
 	return true
+}
+
+// prefixLen returns the number of legacy prefix bytes at the start of src.
+func prefixLen(src []byte) int {
+	i := 0
+	for i < len(src) && i < maxInstLen-1 {
+		switch src[i] {
+		case 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3:
+			i++
+			continue
+		}
+		break
+	}
+	return i
 }
 
 // fetchFault makes in raise the execute fault that the last fetch reported (the fault address is
