@@ -103,7 +103,9 @@ func (c *CPU) x87Push(v fpu.F80) {
 func (c *CPU) underflow() bool { return c.FPU.StackFault(false) }
 
 // readMemF loads a float32/float64/int16/int32/int64 memory operand of an arithmetic or compare
-// instruction as an extended value. isInt selects the integer forms (FIADD etc.).
+// instruction as an extended value. isInt selects the integer forms (FIADD etc.). A denormal
+// float operand becomes a normal extended value, so its DE is reported in e and the caller
+// applies it with memDenormal once it knows no higher-priority exception occurred.
 func (c *CPU) readMemF(in *Inst, e *fpu.Env, isInt bool) (fpu.F80, bool) {
 	a := c.x87Mem(in)
 	switch {
@@ -122,6 +124,27 @@ func (c *CPU) readMemF(in *Inst, e *fpu.Env, isInt bool) (fpu.F80, bool) {
 	}
 }
 
+// memDenormal re-applies the DE of a denormal memory operand (loadDE) after the operation:
+// invalid operations, zero divides and NaN operands take priority over it.
+func memDenormal(e *fpu.Env, loadDE bool, other fpu.F80) {
+	if loadDE && e.Flags&(fpu.FlagInvalid|fpu.FlagDivZero) == 0 && !other.IsNaN() {
+		e.Flags |= fpu.FlagDenormal
+	}
+}
+
+// x87Blocked handles an unmasked IE, DE or ZE: the operation is not performed, so only those
+// (pre-computation) flags are recorded, C1 is cleared and ES is set. It reports whether that
+// was the case.
+func (c *CPU) x87Blocked(e *fpu.Env) bool {
+	if !c.blocked(e) {
+		return false
+	}
+	pre := fpu.Env{Flags: e.Flags & (fpu.FlagInvalid | fpu.FlagDenormal | fpu.FlagDivZero)}
+	c.FPU.MergeFlags(&pre)
+	c.c1Clear()
+	return true
+}
+
 // Arithmetic kinds for x87Arith.
 const (
 	xAdd = iota
@@ -132,7 +155,19 @@ const (
 	xDivR
 )
 
-func x87Compute(e *fpu.Env, kind int, d, s fpu.F80) fpu.F80 {
+// fastOps maps the arithmetic kinds to fpu.Op operand order: reversed kinds swap operands.
+var fastOps = [...]fpu.Op{xAdd: fpu.OpAdd, xMul: fpu.OpMul, xSub: fpu.OpSub, xSubR: fpu.OpSub, xDiv: fpu.OpDiv, xDivR: fpu.OpDiv}
+
+func x87Compute(e *fpu.Env, kind int, d, s fpu.F80, fast bool) fpu.F80 {
+	if fast {
+		a, b := d, s
+		if kind == xSubR || kind == xDivR {
+			a, b = s, d
+		}
+		if r, ok := e.FastArith80(fastOps[kind], a, b); ok {
+			return r
+		}
+	}
 	switch kind {
 	case xAdd:
 		return e.Add(d, s)
@@ -158,6 +193,7 @@ func (c *CPU) x87Arith(in *Inst, kind int, pop, isInt bool) flow {
 	e := s.Env()
 	dst, src := 0, 0
 	var sv fpu.F80
+	loadDE := false
 	switch {
 	case in.Args[0].Kind == argMem:
 		v, ok := c.readMemF(in, &e, isInt)
@@ -166,6 +202,8 @@ func (c *CPU) x87Arith(in *Inst, kind int, pop, isInt bool) flow {
 		}
 		sv = v
 		src = -1
+		loadDE = e.Flags&fpu.FlagDenormal != 0
+		e.Flags = 0
 	case in.Args[0].Kind == argST && in.Args[1].Kind == argST:
 		dst, src = int(in.Args[0].Reg), int(in.Args[1].Reg)
 	case in.Args[0].Kind == argST:
@@ -185,12 +223,12 @@ func (c *CPU) x87Arith(in *Inst, kind int, pop, isInt bool) flow {
 	if src >= 0 {
 		sv = s.ST(src)
 	}
-	r := x87Compute(&e, kind, s.ST(dst), sv)
-	blocked := c.blocked(&e)
-	s.Merge(&e)
-	if blocked {
+	r := x87Compute(&e, kind, s.ST(dst), sv, fpu.FastX87(s.CW) && !loadDE)
+	memDenormal(&e, loadDE, s.ST(dst))
+	if c.x87Blocked(&e) {
 		return flowNext
 	}
+	s.Merge(&e)
 	s.SetST(dst, r)
 	if pop {
 		s.Pop()
@@ -504,6 +542,7 @@ func (c *CPU) x87Compare(in *Inst, pops int, quiet, isInt, zero bool) flow {
 	e := s.Env()
 	var b fpu.F80
 	src := 1
+	loadDE := false
 	switch {
 	case zero:
 		src = -1
@@ -513,6 +552,8 @@ func (c *CPU) x87Compare(in *Inst, pops int, quiet, isInt, zero bool) flow {
 			return c.memFault()
 		}
 		b, src = v, -1
+		loadDE = e.Flags&fpu.FlagDenormal != 0
+		e.Flags = 0
 	case in.Args[0].Kind == argST:
 		src = int(in.Args[0].Reg)
 		if in.Args[1].Kind == argST {
@@ -520,12 +561,12 @@ func (c *CPU) x87Compare(in *Inst, pops int, quiet, isInt, zero bool) flow {
 		}
 	}
 	if s.Empty(0) || (src >= 0 && s.Empty(src)) {
-		if !c.underflow() {
-			return flowNext
-		}
-		c.setCond(0b111)
-		for ; pops > 0; pops-- {
-			s.Pop()
+		masked := c.underflow()
+		c.setCond(0b111) // unordered, even when the exception is unmasked
+		if masked {
+			for ; pops > 0; pops-- {
+				s.Pop()
+			}
 		}
 		return flowNext
 	}
@@ -533,8 +574,11 @@ func (c *CPU) x87Compare(in *Inst, pops int, quiet, isInt, zero bool) flow {
 		b = s.ST(src)
 	}
 	o := e.Compare(s.ST(0), b, quiet)
-	blocked := c.blocked(&e)
-	s.Merge(&e)
+	memDenormal(&e, loadDE, s.ST(0))
+	blocked := c.x87Blocked(&e)
+	if !blocked {
+		s.Merge(&e)
+	}
 	c.setCond(orderCond(o)) // the condition codes are set even when an exception is unmasked
 	if blocked {
 		return flowNext
@@ -572,8 +616,10 @@ func (c *CPU) x87CompareI(in *Inst, pop, quiet bool) flow {
 		return flowNext
 	}
 	o := e.Compare(s.ST(0), s.ST(i), quiet)
-	blocked := c.blocked(&e)
-	s.MergeFlags(&e)
+	blocked := c.x87Blocked(&e)
+	if !blocked {
+		s.MergeFlags(&e)
+	}
 	c.setFlagsArith(comiFlags(o))
 	if blocked {
 		return flowNext
@@ -696,12 +742,12 @@ func (c *CPU) x87Unary(in *Inst, kind int) flow {
 		s.SW |= fpu.SWC2
 		return flowNext
 	}
-	blocked := c.blocked(&e)
+	if c.x87Blocked(&e) {
+		return flowNext
+	}
 	s.Merge(&e)
 	s.SW &^= fpu.SWC2
-	if !blocked {
-		s.SetST(0, r)
-	}
+	s.SetST(0, r)
 	return flowNext
 }
 
@@ -748,11 +794,10 @@ func (c *CPU) x87Binary(in *Inst, kind int) flow {
 	}
 	e := s.Env()
 	r := x87BinaryOp(&e, kind, s.ST(0), s.ST(1))
-	blocked := c.blocked(&e)
-	s.Merge(&e)
-	if blocked {
+	if c.x87Blocked(&e) {
 		return flowNext
 	}
+	s.Merge(&e)
 	s.SetST(dst, r)
 	if !keep {
 		s.Pop()
@@ -780,8 +825,10 @@ func (c *CPU) x87Rem(in *Inst, nearest bool) flow {
 	}
 	e := s.Env()
 	r, cond := e.Remainder(s.ST(0), s.ST(1), nearest)
-	blocked := c.blocked(&e)
-	s.Merge(&e)
+	blocked := c.x87Blocked(&e)
+	if !blocked {
+		s.Merge(&e)
+	}
 	if cond == fpu.CondNone {
 		s.SW &^= fpu.SWC1 | fpu.SWC2
 	} else {
@@ -829,12 +876,11 @@ func (c *CPU) x87Pair(in *Inst, kind int) flow {
 		s.SW |= fpu.SWC2
 		return flowNext
 	}
-	blocked := c.blocked(&e)
-	s.Merge(&e)
-	s.SW &^= fpu.SWC2
-	if blocked {
+	if c.x87Blocked(&e) {
 		return flowNext
 	}
+	s.Merge(&e)
+	s.SW &^= fpu.SWC2
 	s.SetST(0, a)
 	s.Push(b)
 	return flowNext

@@ -75,3 +75,43 @@ func BenchmarkFast64(b *testing.B) {
 		x = r&^(0x7FF<<52) | 0x3FF<<52
 	}
 }
+
+// TestFastArith80_MatchesSoftFloat checks the x87 fast path against the soft path under the
+// Windows control word (53-bit precision, nearest).
+func TestFastArith80_MatchesSoftFloat(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	rnd := func() F80 {
+		m := r.Uint64() | intBit
+		if r.IntN(3) > 0 {
+			m &^= 0x7FF // float64-representable
+		}
+		if r.IntN(4) == 0 {
+			m &^= ^uint64(0) >> uint(r.IntN(53)+11) // short significands: exact results
+		}
+		return F80{Mant: m, SE: uint16(r.IntN(2))<<15 | uint16(Bias80-450+r.IntN(900))}
+	}
+	fast := 0
+	for i := 0; i < 300000; i++ {
+		op := Op(r.IntN(4))
+		a, b := rnd(), rnd()
+		if r.IntN(8) == 0 {
+			b = a
+			b.SE ^= uint16(r.IntN(2)) << 15
+		}
+		fe := Env{Prec: Prec53, Masks: FlagsAll, X87: true}
+		got, ok := fe.FastArith80(op, a, b)
+		if !ok {
+			continue
+		}
+		fast++
+		se := Env{Prec: Prec53, Masks: FlagsAll, X87: true}
+		want := pack80(se.arith(binOp(op), unpack80(a), unpack80(b), &fmtExt[Prec53], false))
+		if got != want || fe.Flags != se.Flags || fe.RoundedUp != se.RoundedUp {
+			t.Fatalf("FastArith80(%d, %v, %v) = %v flags %#x up %v; soft %v flags %#x up %v",
+				op, a, b, got, fe.Flags, fe.RoundedUp, want, se.Flags, se.RoundedUp)
+		}
+	}
+	if fast < 100000 {
+		t.Errorf("fast path taken only %d times", fast)
+	}
+}
