@@ -255,3 +255,14 @@ func TestProgram_IretLesArpl(t *testing.T) {
 		t.Errorf("arpl: ax %#x zf %d", c.Regs[EAX]&0xFFFF, c.Regs[EDX]&0xFF)
 	}
 }
+
+func TestRun_Trace(t *testing.T) {
+	c := newTestCPU(t, b(0x40, 0xEB, 0x00, 0x43, 0x0F, 0x0B)) // inc eax; jmp +0; inc ebx; ud2
+	var got []uint32
+	var counts []int
+	c.Trace = func(eip uint32, n int) { got = append(got, eip); counts = append(counts, n) }
+	c.Run(100)
+	if len(got) != 2 || got[0] != codeBase || got[1] != codeBase+3 || counts[0] != 2 || counts[1] != 2 {
+		t.Fatalf("trace %x %v", got, counts)
+	}
+}
