@@ -299,9 +299,22 @@ func releaseSemaphore(c *Call) {
 	c.Return(1)
 }
 
-// acquire consumes a signaled object for a satisfied wait (auto-reset events reset, semaphores count down).
-func acquire(o kernel.Object) {
+// signaledFor reports whether a wait by t on o is satisfied now (a mutex t owns is, recursively).
+func signaledFor(o kernel.Object, t *kernel.Thread) bool {
+	if m, ok := o.(*Mutex); ok {
+		return m.Owner == nil || m.Owner == t
+	}
+	return o.Header().Signaled()
+}
+
+// acquire consumes a signaled object for a satisfied wait by t (auto-reset events reset, semaphores count
+// down, mutexes become t's).
+func acquire(o kernel.Object, t *kernel.Thread) {
 	switch x := o.(type) {
+	case *Mutex:
+		x.Owner = t
+		x.Count++
+		x.Reset()
 	case *kernel.SyncEvent:
 		if !x.ManualReset {
 			x.Reset()
@@ -335,11 +348,11 @@ func waitForMultipleObjects(c *Call) {
 	if all {
 		ready := true
 		for _, o := range objs {
-			ready = ready && o.Header().Signaled()
+			ready = ready && signaledFor(o, c.T)
 		}
 		if ready {
 			for _, o := range objs {
-				acquire(o)
+				acquire(o, c.T)
 			}
 			c.T.TimedOut()
 			c.Return(abi.WAIT_OBJECT_0)
@@ -347,8 +360,8 @@ func waitForMultipleObjects(c *Call) {
 		}
 	} else {
 		for i, o := range objs {
-			if o.Header().Signaled() {
-				acquire(o)
+			if signaledFor(o, c.T) {
+				acquire(o, c.T)
 				c.T.TimedOut()
 				c.Return(abi.WAIT_OBJECT_0 + uint32(i))
 				return

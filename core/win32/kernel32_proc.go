@@ -417,9 +417,8 @@ func waitForSingleObject(c *Call) {
 		c.Fail(abi.ERROR_INVALID_HANDLE, abi.WAIT_FAILED)
 		return
 	}
-	h := o.Header()
-	if h.Signaled() {
-		acquire(o)
+	if signaledFor(o, c.T) {
+		acquire(o, c.T)
 		c.T.TimedOut()
 		c.Return(abi.WAIT_OBJECT_0)
 		return

@@ -305,3 +305,45 @@ func TestParseCommandLine(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateThread_WaitAndExitCode starts a thread, waits for it, and exits with its exit code.
+func TestCreateThread_WaitAndExitCode(t *testing.T) {
+	exe := prog{
+		imports: []pewriter.Import{k32("CreateThread", "WaitForSingleObject", "GetExitCodeThread", "ExitProcess")},
+		gen: func(iat func(string, string) uint32, data uint32) []byte {
+			base := uint32(0x401000) // .text RVA 0x1000 at the default image base
+			code := cat(
+				[]byte{0x6A, 0x00, 0x6A, 0x00, 0x6A, 0x05}, // push 0 (tid ptr); push 0 (flags); push 5 (param)
+				pushImm(0),                     // start address, patched below
+				[]byte{0x6A, 0x00, 0x6A, 0x00}, // stack size, security
+				callMem(iat("KERNEL32.dll", "CreateThread")),
+				[]byte{0x89, 0xC6},       // mov esi, eax
+				[]byte{0x6A, 0xFF, 0x56}, // push INFINITE; push esi
+				callMem(iat("KERNEL32.dll", "WaitForSingleObject")),
+				pushImm(data), []byte{0x56}, // push &code; push esi
+				callMem(iat("KERNEL32.dll", "GetExitCodeThread")),
+				[]byte{0xFF, 0x35}, le(data), // push [code]
+				callMem(iat("KERNEL32.dll", "ExitProcess")),
+			)
+			fn := uint32(len(code))
+			code = append(code, 0x8B, 0x44, 0x24, 0x04, 0x83, 0xC0, 0x0A, 0xC2, 0x04, 0x00) // mov eax,[esp+4]; add eax,10; ret 4
+			copy(code[7:11], le(base+fn))
+			return code
+		},
+	}.build(t)
+	m := newMachine(t)
+	var out bytes.Buffer
+	p := m.run(t, exe, &out)
+	if p.ExitCode() != 15 {
+		t.Errorf("exit code %d, want 15 (the thread's 5+10)", p.ExitCode())
+	}
+	threads := 0
+	for _, e := range m.events {
+		if e.Kind == "thread-created" {
+			threads++
+		}
+	}
+	if threads != 3 { // explorer's, the main thread, the new one
+		t.Errorf("%d thread-created events, want 3", threads)
+	}
+}
