@@ -7,13 +7,12 @@ import (
 
 // TestSpace_RandomDifferential runs long random operation sequences against the reference model.
 func TestSpace_RandomDifferential(t *testing.T) {
-	seeds := 40
+	seeds := 16
 	if testing.Short() {
-		seeds = 8
+		seeds = 4
 	}
 	total := map[string][2]int{}
 	for seed := range seeds {
-		seeds = min(seeds, 24)
 		rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
 		data := make([]byte, 12000)
 		for i := range data {
