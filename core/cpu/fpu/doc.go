@@ -26,6 +26,27 @@
 // (unnormals, pseudo-NaNs, pseudo-infinities) raise IE. Pseudo-denormals are accepted as
 // denormals.
 //
+// # Transcendentals and fast paths
+//
+// FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X and FYL2XP1 are computed in a 128-bit
+// working precision (wide.go) and rounded once; the trigonometric functions reduce their
+// argument with the same 66-bit approximation of pi the hardware uses, so they agree with it
+// near multiples of pi too. They match the hardware tables to within one unit in the last
+// place (exactly in about 95% of cases), and every real-CPU vector of the interpreter.
+//
+// The soft-float path is the reference. Two fast paths use the host's IEEE arithmetic where
+// it provably gives the same result and flags: SSE operations when MXCSR rounds to nearest
+// with PE masked and already set (FastSSE), and x87 operations under 53-bit precision control
+// and round-to-nearest (the Windows default control word) on float64-representable operands,
+// recovering the rounding error exactly (TwoSum, Dekker) to report PE and C1 (FastArith80).
+// Tests check both against the soft path.
+//
+// # Testing against the hardware
+//
+// testdata/x87_hw.txt and testdata/sse_hw.txt are produced on the real CPU by
+// testdata/gen/x87gen.c (gcc -m32; testdata/gen/regen.sh), and approx_table.go (the RCPSS and
+// RSQRTSS tables, bit-exact) by testdata/gen/rcpgen.c. The tests replay every line.
+//
 // # State
 //
 // State is the complete x87/MMX/SSE register state of one thread, a plain value (no pointers)
