@@ -2,8 +2,7 @@
 //   node scripts/bench.mjs --dist dist      (./build.sh bench builds first)
 // Prints: wasm size raw and gzip; page load to ready (median of 3, Chromium, fresh profile); drop to first
 // instruction and MIPS in the worker (a spinning guest run for ~3 s) when this build can run programs.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -46,10 +45,7 @@ try {
     console.log("drop to first insn:   n/a (this build cannot run programs yet)");
     console.log("MIPS in the worker:   n/a (this build cannot run programs yet)");
   } else {
-    const bin = join(root, "tests/e2e/artifacts/bin");
-    mkdirSync(bin, { recursive: true });
-    const spin = join(bin, "spin.exe");
-    execFileSync("i686-w64-mingw32-gcc", ["-O1", "-s", "-o", spin, join(root, "tests/e2e/fixtures/spin.c")]);
+    const spin = join(root, "testdata/guest/bin/spin.exe");
     await page.setInputFiles("#open", { name: "spin.exe", mimeType: "application/octet-stream", buffer: readFileSync(spin) });
     await page.waitForFunction(() => window.peek32.dropToFirstInstructionMs > 0, null, { timeout: 60_000 });
     const first = await page.evaluate(() => window.peek32.dropToFirstInstructionMs);

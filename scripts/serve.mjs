@@ -64,7 +64,7 @@ export function serve(dir, port = 8032, tries = 20) {
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const arg = (name, def) => {
     const i = process.argv.indexOf(name);
     return i > 0 ? process.argv[i + 1] : def;

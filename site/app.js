@@ -58,8 +58,10 @@ function clear(el, ...kids) {
   el.replaceChildren(...kids.flat().map((k) => (k instanceof Node ? k : document.createTextNode(String(k)))));
 }
 
+/** code formats an exit or exception code: decimal for small ones, hex for NTSTATUS-like ones. */
+const code = (c) => (typeof c === "number" && c >= 0x10000 ? `0x${hex(c)}` : String(c));
 const hex = (n, w = 8) => (typeof n === "number" ? (n >>> 0).toString(16).toUpperCase().padStart(w, "0") : String(n));
-const HEX_KEY = /(^|[a-z])(addr|address|base|eip|esp|ebp|entry|entrypoint|start|oep|rva|va|handle|ret|iat|size|alignment|characteristics|checksum|offset|lfanew|reserve|commit|xorkey|timedatestamp)$|^(e[a-ds][xip]|e[sd]i|imagebase|virtualaddress|allocationbase|allocbase|machine|subsystem)$/i;
+const HEX_KEY = /(^|[a-z])(addr|address|base|eip|esp|ebp|entry|entrypoint|start|oep|rva|va|handle|ret|iat|teb|limit|fsbase|size|alignment|characteristics|checksum|offset|lfanew|reserve|commit|xorkey|timedatestamp)$|^(e[a-ds][xip]|e[sd]i|imagebase|virtualaddress|allocationbase|allocbase|machine|subsystem)$/i;
 const isHexKey = (k) => HEX_KEY.test(String(k).replace(/[_ ]/g, ""));
 
 function fmt(key, v) {
@@ -202,7 +204,8 @@ async function start() {
   const missing = st.p.methods.filter((m) => !m.available).map((m) => m.name);
   $("status").textContent = `Ready (${Math.round(ms)} ms)` + (missing.length ? ` — ${missing.length} API methods not in this build yet` : "");
   if (missing.length) $("status").title = `Not in this build yet: ${missing.join(", ")}`;
-  window.peek32 = { client: st.p, readyMs: ms }; // for the console, tests and benchmarks
+  // For the browser console, the e2e tests and scripts/bench.mjs.
+  window.peek32 = { client: st.p, readyMs: ms, consoleText, state: () => ({ ...st.state, instructions: st.instructions, mips: st.mips, mainPid: st.mainPid }) };
   document.body.dataset.ready = "1";
   loadSamples(inline);
   updateButtons();
@@ -374,7 +377,7 @@ async function runMachine() {
   updateButtons();
   try {
     const res = await st.p.run();
-    st.state = res.state;
+    st.state = res.paused && res.state.status === "running" ? { ...res.state, status: "paused" } : res.state;
   } catch (e) {
     message(`Run stopped: ${e.message}`);
   } finally {
@@ -399,6 +402,8 @@ function onEvents(batch) {
   if (now - st.lastRefresh > 700) {
     st.lastRefresh = now;
     refreshProcesses();
+    const tab = document.querySelector("#tabs [aria-selected=true]")?.dataset.tab;
+    if (tab && tab !== "debugger" && tab !== "pe") refreshTab(tab);
   }
 }
 
@@ -414,7 +419,7 @@ function onEvent(e) {
       break;
     case "process-exited":
       st.exitCodes.set(e.pid, e.code);
-      addTimeline({ text: e.text || `process ${e.pid} exited with code ${e.code} (0x${hex(e.code)})`, exit: true });
+      addTimeline({ text: e.text || `process ${e.pid} exited with code ${code(e.code)}`, exit: true });
       if (e.pid === st.mainPid) document.body.dataset.exitCode = String(e.code);
       break;
     case "step":
@@ -449,7 +454,7 @@ function updateStats() {
   $("stat-mips").textContent = (st.mips || 0).toFixed(1);
   const s = st.state;
   let t = "";
-  if (s) t = s.status === "exited" ? `exited, code ${s.exit_code}` : s.status;
+  if (s) t = s.status === "exited" ? `exited, code ${code(s.exit_code)}` : s.status;
   if (s && s.message && !st.running) t += ` — ${s.message}`;
   if (st.running) t = "running";
   $("stat-state").textContent = t;
@@ -465,6 +470,7 @@ function updateButtons() {
     $(id).disabled = st.running || !alive || !can(m);
   }
   $("btn-restart").disabled = !st.exe || st.running;
+  $("btn-stop").disabled = !alive || !can("stop");
   $("btn-export-trace").disabled = st.trace.length === 0;
   $("btn-export-report").disabled = !st.exe;
 }
@@ -489,6 +495,16 @@ function consoleFor(pid) {
   return c;
 }
 
+/** consoleText returns what a process's console shows (all of its lines, scrollback included). */
+function consoleText(pid) {
+  const c = st.consoles.get(pid ?? st.mainPid);
+  if (!c) return "";
+  const buf = c.term.buffer.active;
+  const lines = [];
+  for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i).translateToString(true));
+  return lines.join("\n").replace(/\n+$/, "");
+}
+
 function showConsole(pid) {
   for (const [p, c] of st.consoles) c.el.hidden = p !== pid;
   for (const b of $("console-tabs").children) b.setAttribute("aria-selected", String(Number(b.dataset.pid) === pid));
@@ -503,7 +519,11 @@ function consoleInput(pid, c, data) {
       c.term.write("\r\n");
       const line = c.line + "\r\n";
       c.line = "";
-      if (can("writeStdin")) st.p.writeStdin(pid, line).catch((e) => message(e.message));
+      if (can("writeStdin")) {
+        st.p.writeStdin(pid, line).then(() => {
+          if (!st.running && st.state?.status === "idle") runMachine();
+        }, (e) => message(e.message));
+      }
       else message("This build cannot send input to programs yet.", "info");
     } else if (ch === "\x7f" || ch === "\b") {
       if (c.line.length > 0) {
@@ -539,12 +559,12 @@ async function refreshProcesses() {
   }
   const node = (p, depth) => {
     const exited = p.running === false || st.exitCodes.has(p.pid);
-    const code = st.exitCodes.get(p.pid) ?? p.exit_code;
+    const xc = st.exitCodes.get(p.pid) ?? p.exit_code;
     const label = h("span", {
       className: `proc${p.pid === st.pid ? " sel" : ""}${exited ? " exited" : ""}`,
       "data-pid": p.pid,
       onclick: () => selectProcess(p.pid),
-    }, `${p.name} (${p.pid})`, exited && code !== undefined ? ` exit ${code}` : "");
+    }, `${p.name} (${p.pid})`, exited && xc !== undefined ? ` exit ${code(xc)}` : "");
     const kids = depth < 32 ? (byParent.get(p.pid) || []).map((c) => node(c, depth + 1)) : [];
     return h("li", {}, label, kids.length ? h("ul", {}, kids) : null);
   };
@@ -570,8 +590,17 @@ async function refreshAll() {
 async function refreshTab(tab) {
   if (!st.p || !st.pid) return;
   const pid = st.pid;
+  // A finished process has no threads or memory left: keep the last view, marked as such.
   const gen = (method, el, args, opts) =>
-    orNote(el, async () => clear(el, table(await st.p.call(method, args), opts)));
+    orNote(el, async () => {
+      const rows = await st.p.call(method, args);
+      if (rows.length === 0 && el.dataset.pid === String(pid) && el.querySelector("table")) {
+        if (!el.querySelector(".stale")) el.prepend(h("p", { className: "muted stale" }, "The process has ended; this is the last view taken while it ran."));
+        return;
+      }
+      el.dataset.pid = String(pid);
+      clear(el, table(rows, opts));
+    });
   switch (tab) {
     case "memory":
       return gen("memoryMap", $("memory-map"), { pid });
@@ -838,6 +867,14 @@ function wire() {
   $("btn-over").addEventListener("click", () => stepWith("stepOver"));
   $("btn-out").addEventListener("click", () => stepWith("stepOut"));
   $("btn-restart").addEventListener("click", () => st.exe && openFiles(st.files));
+  $("btn-stop").addEventListener("click", async () => {
+    await st.p.pause().catch(() => {});
+    await st.p.call("stop", { code: 1 }).catch((e) => message(e.message));
+    for (const e of await st.p.drainEvents().catch(() => [])) onEvent(e);
+    st.state = { ...(st.state || {}), status: "exited", exit_code: 1, message: "stopped by the user" };
+    updateStats();
+    await refreshAll();
+  });
   $("btn-export-trace").addEventListener("click", () =>
     download(`${st.exe ? st.exe.name : "peek32"}.trace.json`, JSON.stringify(st.trace, null, 1), "application/json"));
   $("btn-export-report").addEventListener("click", () => exportReport());

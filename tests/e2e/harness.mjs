@@ -56,13 +56,18 @@ export function shot(page, name) {
   return page.screenshot({ path: join(artifacts, name + ".png"), fullPage: false });
 }
 
-/** guest builds tests/e2e/fixtures/NAME.c into an .exe once (MinGW i686) and returns its path. */
+/**
+ * guest builds tests/e2e/fixtures/NAME.c into an .exe once (MinGW i686) and returns its path. The raw_*
+ * fixtures are linked without a C runtime (entry _start, kernel32 only).
+ */
 export function guest(name) {
   const src = join(here, "fixtures", name + ".c");
   const out = join(artifacts, "bin", name + ".exe");
-  if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
+  const newest = Math.max(statSync(src).mtimeMs, statSync(join(here, "fixtures", "raw.h")).mtimeMs);
+  if (!existsSync(out) || statSync(out).mtimeMs < newest) {
     mkdirSync(dirname(out), { recursive: true });
-    execFileSync("i686-w64-mingw32-gcc", ["-O1", "-s", "-o", out, src]);
+    const raw = name.startsWith("raw_") ? ["-nostdlib", "-e", "__start", "-lkernel32"] : [];
+    execFileSync("i686-w64-mingw32-gcc", ["-O1", "-s", "-o", out, src, ...raw]);
   }
   return out;
 }
