@@ -134,9 +134,8 @@ func (k *Kernel) CrashReport(t *Thread, code, addr uint32, what string) string {
 		}
 		fmt.Fprintf(&b, " %08X", v)
 	}
-	var code16 [16]byte
-	if p.Space.ReadBytes(addr, code16[:], readForce) == nil {
-		fmt.Fprintf(&b, "\ncode at EIP: % X", code16[:])
+	for _, l := range cpu.Disassemble(p.Space, addr, 4) {
+		fmt.Fprintf(&b, "\n  %08X  %-20X %s", l.Addr, l.Bytes, l.Text)
 	}
 	return b.String()
 }

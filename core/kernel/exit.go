@@ -21,9 +21,15 @@ func (k *Kernel) ExitThread(t *Thread, code uint32) {
 	var calls []guestCall
 	for i := len(p.InitOrder) - 1; i >= 0; i-- {
 		m := p.InitOrder[i]
-		if m.Initialized && m.Entry != 0 && m.HasEntry() {
-			calls = append(calls, guestCall{fn: m.Entry, args: []uint32{m.Base, abi.DLL_THREAD_DETACH, 0}})
+		if m.Initialized {
+			calls = append(calls, tlsCalls(m, abi.DLL_THREAD_DETACH)...)
+			if m.Entry != 0 && m.HasEntry() {
+				calls = append(calls, guestCall{fn: m.Entry, args: []uint32{m.Base, abi.DLL_THREAD_DETACH, 0}})
+			}
 		}
+	}
+	if p.Image != nil {
+		calls = append(calls, tlsCalls(p.Image, abi.DLL_THREAD_DETACH)...)
 	}
 	k.callChain(t, calls, func(t *Thread, _ bool) { k.endThread(t, code) })
 }
@@ -49,8 +55,11 @@ func (k *Kernel) ExitProcess(t *Thread, code uint32) {
 	var calls []guestCall
 	for i := len(p.InitOrder) - 1; i >= 0; i-- {
 		m := p.InitOrder[i]
-		if m.Initialized && m.Entry != 0 && m.HasEntry() {
-			calls = append(calls, guestCall{fn: m.Entry, args: []uint32{m.Base, abi.DLL_PROCESS_DETACH, 1}})
+		if m.Initialized {
+			calls = append(calls, tlsCalls(m, abi.DLL_PROCESS_DETACH)...)
+			if m.Entry != 0 && m.HasEntry() {
+				calls = append(calls, guestCall{fn: m.Entry, args: []uint32{m.Base, abi.DLL_PROCESS_DETACH, 1}})
+			}
 		}
 	}
 	if p.Image != nil {

@@ -291,6 +291,10 @@ func getProcAddress(c *Call) {
 	}
 	addr, err := c.S.resolveIn(c.P, m, name, ord, byOrd, false)
 	if err != nil {
+		if byOrd {
+			c.Fail(abi.ERROR_INVALID_ORDINAL, 0)
+			return
+		}
 		c.Fail(abi.ERROR_PROC_NOT_FOUND, 0)
 		return
 	}
