@@ -39,6 +39,8 @@ var pendingGroups = map[string]string{
 var (
 	vecForm    = flag.String("vectors.form", "", "run only forms whose name contains this string")
 	vecMaxFail = flag.Int("vectors.show", 3, "failures shown per form")
+	vecDir     = flag.String("vectors.dir", filepath.Join("testdata", "vectors"),
+		"directory of vector files (e.g. a denser set from tools/cpuvec/gen.sh -scale 4 -out DIR)")
 )
 
 // Guest layout used by the generator (tools/cpuvec/case.go).
@@ -584,9 +586,9 @@ type formStats struct {
 }
 
 func TestVectors(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "vectors", "*.txt"))
+	files, err := filepath.Glob(filepath.Join(*vecDir, "*.txt"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no vector files in testdata/vectors (%v)", err)
+		t.Fatalf("no vector files in %s (%v)", *vecDir, err)
 	}
 	total, passed := 0, 0
 	for _, path := range files {
