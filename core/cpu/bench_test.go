@@ -26,6 +26,21 @@ var memLoop = asm(
 	b(0xEB, 0x100-15),   // jmp top
 )
 
+// mixLoop exercises the remaining fast forms: stores of immediates, compares with memory,
+// ALU with a memory source, push imm.
+var mixLoop = asm(
+	b(0xC7, 0x46, 0x08, 0x78, 0x56, 0x34, 0x12), // top: mov dword [esi+8], 0x12345678
+	b(0x81, 0x7E, 0x08, 0x79, 0x56, 0x34, 0x12), // cmp dword [esi+8], 0x12345679
+	b(0x72, 0x02),       // jb 1f
+	b(0x31, 0xC0),       // xor eax, eax
+	b(0x3B, 0x46, 0x08), // 1: cmp eax, [esi+8]
+	b(0x03, 0x5E, 0x08), // add ebx, [esi+8]
+	b(0x6A, 0x07),       // push 7
+	b(0x5A),             // pop edx
+	b(0x85, 0xDA),       // test edx, ebx
+	b(0xEB, 0x100-31),   // jmp top
+)
+
 func benchLoop(b *testing.B, code []byte) {
 	c := newTestCPU(b, code)
 	c.Regs[ESI] = dataBase

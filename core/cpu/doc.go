@@ -64,7 +64,8 @@
 // A function call per instruction is the main cost of interpretation (most of all under
 // WebAssembly), so the Run loop executes the hottest forms inline: Inst.Fast, chosen at translation
 // by fastOf (fast.go), selects 32-bit MOV/ADD/SUB/CMP/AND/OR/XOR/TEST on registers and immediates,
-// MOV to and from memory, INC/DEC, LEA, Jcc, JMP/CALL rel32, RET and PUSH/POP of a register.
+// MOV to and from memory, CMP/ADD with a memory operand, INC/DEC, LEA, Jcc, JMP/CALL rel32,
+// RET, PUSH imm and PUSH/POP of a register.
 // Everything else (Fast == fastNone) calls its handler. TestRun_FastPathsMatchHandlers runs code
 // with the fast paths on and off and expects the same state.
 //

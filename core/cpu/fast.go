@@ -36,6 +36,12 @@ const (
 	fastPopR
 	fastCallRel
 	fastRet
+	fastMovMI
+	fastCmpRM
+	fastCmpMI
+	fastAddRM
+	fastPushI
+	fastAddMR
 )
 
 // fastOf picks the inline implementation for a translated instruction.
@@ -70,12 +76,26 @@ func fastOf(in *Inst) uint8 {
 			return fastMovRM
 		case formMR:
 			return fastMovMR
+		case formMI:
+			return fastMovMI
 		}
 	case x86asm.ADD:
+		switch in.Form {
+		case formRM:
+			return fastAddRM
+		case formMR:
+			return fastAddMR
+		}
 		return pick(fastAddRR, fastAddRI)
 	case x86asm.SUB:
 		return pick(fastSubRR, fastSubRI)
 	case x86asm.CMP:
+		switch in.Form {
+		case formRM:
+			return fastCmpRM
+		case formMI:
+			return fastCmpMI
+		}
 		return pick(fastCmpRR, fastCmpRI)
 	case x86asm.AND:
 		return pick(fastAndRR, fastAndRI)
@@ -112,6 +132,9 @@ func fastOf(in *Inst) uint8 {
 	case x86asm.PUSH:
 		if a0.Kind == argReg && a0.Size == 4 {
 			return fastPushR
+		}
+		if a0.Kind == argImm && in.OpSize == 4 {
+			return fastPushI
 		}
 	case x86asm.POP:
 		if a0.Kind == argReg && a0.Size == 4 {

@@ -196,7 +196,7 @@ func TestDisassemble(t *testing.T) {
 // and expects identical results (registers, flags, memory).
 func TestRun_FastPathsMatchHandlers(t *testing.T) {
 	defer func() { fastEnabled = true }()
-	for name, code := range map[string][]byte{"int": intLoop, "mem": memLoop} {
+	for name, code := range map[string][]byte{"int": intLoop, "mem": memLoop, "mix": mixLoop} {
 		var ctx [2]Context
 		var data [2][]byte
 		for i, on := range []bool{false, true} {

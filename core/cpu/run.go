@@ -68,6 +68,48 @@ func (c *CPU) Run(budget uint64) StopReason {
 				if !mem.Write32(c.eaFlat(in), c.Regs[in.Args[1].Reg&7]) {
 					r = c.memFault()
 				}
+			case fastMovMI:
+				if !mem.Write32(c.eaFlat(in), in.Imm) {
+					r = c.memFault()
+				}
+			case fastCmpRM, fastAddRM:
+				if v, ok := mem.Read32(c.eaFlat(in)); ok {
+					d := &c.Regs[in.Args[0].Reg&7]
+					a := *d
+					if in.Fast == fastCmpRM {
+						c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: v, res: a - v}
+					} else {
+						*d = a + v
+						c.lf = lazyFlags{op: lazyAdd, size: 4, a: a, b: v, res: a + v}
+					}
+				} else {
+					r = c.memFault()
+				}
+			case fastAddMR:
+				addr := c.eaFlat(in)
+				if a, ok := mem.Read32(addr); ok {
+					v := c.Regs[in.Args[1].Reg&7]
+					if mem.Write32(addr, a+v) {
+						c.lf = lazyFlags{op: lazyAdd, size: 4, a: a, b: v, res: a + v}
+					} else {
+						r = c.memFault()
+					}
+				} else {
+					r = c.memFaultRMW()
+				}
+			case fastCmpMI:
+				if a, ok := mem.Read32(c.eaFlat(in)); ok {
+					c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: in.Imm, res: a - in.Imm}
+				} else {
+					r = c.memFault()
+				}
+			case fastPushI:
+				sp := c.Regs[ESP] - 4
+				if mem.Write32(sp, in.Imm) {
+					c.Regs[ESP] = sp
+				} else {
+					r = c.memFault()
+				}
 			case fastAddRR, fastAddRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				v := in.Imm

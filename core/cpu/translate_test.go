@@ -124,3 +124,17 @@ func TestTable_DefineOpsRejectsBadRows(t *testing.T) {
 		t.Fatal("a rejected row was installed")
 	}
 }
+
+func TestTranslate_FastForms(t *testing.T) {
+	for name, code := range map[string][]byte{"int": intLoop, "mem": memLoop, "mix": mixLoop} {
+		c := newTestCPU(t, code)
+		for pc := uint32(codeBase); pc < codeBase+uint32(len(code)); {
+			var in Inst
+			decodeAt(c.Mem, pc, &in)
+			if in.Fast == fastNone {
+				t.Errorf("%s: %s at +%#x has no fast path", name, opName(in.Op), pc-codeBase)
+			}
+			pc += uint32(in.Len)
+		}
+	}
+}
