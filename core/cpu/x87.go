@@ -145,6 +145,14 @@ func (c *CPU) x87Blocked(e *fpu.Env) bool {
 	return true
 }
 
+// storeSuppressed records the flags of a store that an unmasked IE, OE or UE suppressed: no PE
+// is reported (nothing was delivered) and C1 is cleared, as the hardware does.
+func (c *CPU) storeSuppressed(e *fpu.Env) {
+	e.Flags &^= fpu.FlagInexact
+	c.FPU.MergeFlags(e)
+	c.c1Clear()
+}
+
 // Arithmetic kinds for x87Arith.
 const (
 	xAdd = iota
@@ -339,7 +347,7 @@ func (c *CPU) x87Store(in *Inst, pop bool) flow {
 	case 4:
 		x := e.ToFloat32(v)
 		if c.storeBlocked(&e) {
-			s.Merge(&e)
+			c.storeSuppressed(&e)
 			return flowNext
 		}
 		if !c.write32(a, x) {
@@ -348,7 +356,7 @@ func (c *CPU) x87Store(in *Inst, pop bool) flow {
 	case 8:
 		x := e.ToFloat64(v)
 		if c.storeBlocked(&e) {
-			s.Merge(&e)
+			c.storeSuppressed(&e)
 			return flowNext
 		}
 		if !c.write64(a, x) {
@@ -426,7 +434,7 @@ func (c *CPU) x87IntStore(in *Inst, pop, trunc bool) flow {
 	} else {
 		v = e.ToInt(s.ST(0), bitsN, trunc)
 		if c.storeBlocked(&e) {
-			s.Merge(&e)
+			c.storeSuppressed(&e)
 			return flowNext
 		}
 	}
@@ -487,7 +495,7 @@ func opFBSTP(c *CPU, in *Inst) flow {
 	} else {
 		e.ToBCD(s.ST(0), buf[:])
 		if c.storeBlocked(&e) {
-			s.Merge(&e)
+			c.storeSuppressed(&e)
 			return flowNext
 		}
 	}

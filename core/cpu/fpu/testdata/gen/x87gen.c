@@ -141,6 +141,40 @@ static void runld(uint16_t cw, uint64_t x, int is64) {
 	printf(" - %04X\n", sw);
 }
 
+// Unmasked exceptions: "op cw a b -> st0 mem status" where st0 comes from an FNSAVE image (a
+// non-waiting store, so the pending exception never traps) and mem is the memory operand of the
+// stores (prefilled with CC bytes: unchanged when the store was suppressed).
+enum { UADD, USUB, UMUL, UDIV, USQRT, UFST32, UFST64, UFIST32, NU };
+static const char *unames[] = {"fadd", "fsub", "fmul", "fdiv", "fsqrt", "fst32", "fst64", "fist32"};
+
+#define UPRE "fninit\n fldcw %[cw]\n fldt %[b]\n fldt %[a]\n fnclex\n"
+#define UPOST "fnstsw %[sw]\n fnsave %[sv]\n"
+#define UIO : [sw] "=m"(sw), [sv] "=m"(sv), [o] "+m"(o) : [cw] "m"(cw), [a] "m"(a), [b] "m"(b)
+
+static void runu(int op, uint16_t cw, f80 a, f80 b) {
+	uint8_t sv[108];
+	uint16_t sw = 0;
+	uint64_t o = 0xCCCCCCCCCCCCCCCCull;
+	switch (op) {
+	case UADD: __asm__ volatile(UPRE "fadd %%st(1), %%st\n" UPOST UIO); break;
+	case USUB: __asm__ volatile(UPRE "fsub %%st(1), %%st\n" UPOST UIO); break;
+	case UMUL: __asm__ volatile(UPRE "fmul %%st(1), %%st\n" UPOST UIO); break;
+	case UDIV: __asm__ volatile(UPRE "fdiv %%st(1), %%st\n" UPOST UIO); break;
+	case USQRT: __asm__ volatile(UPRE "fsqrt\n" UPOST UIO); break;
+	case UFST32: __asm__ volatile(UPRE "fsts %[o]\n" UPOST UIO); break;
+	case UFST64: __asm__ volatile(UPRE "fstl %[o]\n" UPOST UIO); break;
+	case UFIST32: __asm__ volatile(UPRE "fistl %[o]\n" UPOST UIO); break;
+	}
+	f80 st0;
+	memcpy(&st0, sv + 28, 10);
+	printf("%s %04X", unames[op], cw);
+	p80(a);
+	p80(b);
+	printf(" ->");
+	p80(st0);
+	printf(" %016llX %04X\n", (unsigned long long)o, sw);
+}
+
 static uint64_t rand64bits(void) {
 	static const uint64_t e[] = {0, 1ull << 63, 0x3FF0000000000000ull, 0x7FF0000000000000ull, 0xFFF0000000000000ull,
 		0x7FF8000000000000ull, 0x7FF0000000000001ull, 0x7FF4000000000000ull, 1, 0x000FFFFFFFFFFFFFull,
@@ -255,6 +289,15 @@ static uint32_t randmx(void) {
 
 int main(int argc, char **argv) {
 	int n = argc > 2 ? atoi(argv[2]) : 400;
+	if (argc > 1 && strcmp(argv[1], "x87u") == 0) {
+		for (int op = 0; op < NU; op++)
+			for (int i = 0; i < n; i++) {
+				f80 a = rand80(), b = rn(3) == 0 ? near80(a) : rand80();
+				uint16_t cw = (uint16_t)((randcw() & ~0x3F) | 0x40 | rn(64));
+				runu(op, cw, a, b);
+			}
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "sse") == 0) {
 		for (int op = 0; op < NSSE; op++) {
 			for (int i = 0; i < n; i++) {
