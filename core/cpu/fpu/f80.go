@@ -277,8 +277,9 @@ func (e *Env) round(sign bool, exp int32, sig, extra uint64, f *format) unp {
 	tiny := false
 	if exp < f.eMin {
 		tiny = exp < f.eMin-1 || !e.carries(sign, sig, extra, p)
-		if e.X87 && e.Masks&FlagUnderflow == 0 {
+		if e.X87 && e.Masks&FlagUnderflow == 0 && exp+24576 >= f.eMin {
 			// Unmasked x87 underflow: deliver the rounded result with the exponent wrapped.
+			// (A result too small even for that is denormalized below, like a masked one.)
 			e.Flags |= FlagUnderflow
 			exp += 24576
 			tiny = false
@@ -332,7 +333,7 @@ func (e *Env) round(sign bool, exp int32, sig, extra uint64, f *format) unp {
 	}
 	if exp > f.eMax {
 		e.Flags |= FlagOverflow
-		if e.X87 && e.Masks&FlagOverflow == 0 {
+		if e.X87 && e.Masks&FlagOverflow == 0 && exp-24576 <= f.eMax {
 			exp -= 24576
 			return unp{cls: ClassNormal, sign: sign, exp: exp, sig: sig}
 		}

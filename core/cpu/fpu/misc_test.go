@@ -1,5 +1,7 @@
 package fpu
 
+import "testing"
+
 func init() {
 	// The table's operations start from a cleared status word, so CondNone reads as no bits.
 	x87Extra["fprem"] = func(e *Env, a, b F80) (F80, *F80, uint32) {
@@ -59,4 +61,24 @@ func condOf(c uint16) uint32 {
 		return 0
 	}
 	return uint32(c)
+}
+
+// TestScale_UnmaskedHugeExponents checks the exponent wrapping of unmasked x87 overflow and
+// underflow (by 24576), and that a result out of range even after wrapping is delivered as a
+// masked one would be rather than as a malformed encoding.
+func TestScale_UnmaskedHugeExponents(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want F80
+	}{
+		{40000, F80{Mant: intBit, SE: Bias80 + 40000 - 24576}},
+		{-40000, F80{Mant: intBit, SE: Bias80 - 40000 + 24576}},
+		{1 << 20, PosInf},
+		{-(1 << 20), PosZero},
+	} {
+		e := Env{Masks: FlagsAll &^ (FlagOverflow | FlagUnderflow), X87: true}
+		if r := e.Scale(One, FromInt64(c.n)); r != c.want {
+			t.Errorf("scale 1 by 2^%d = %v, want %v", c.n, r, c.want)
+		}
+	}
 }

@@ -136,18 +136,15 @@ func (e *Env) F32ToF64(a uint32) uint64 { return pack64(e.widen(unpack32(a, e.DA
 
 // F64ToInt32 is CVTSD2SI (trunc: CVTTSD2SI); invalid returns 0x80000000.
 func (e *Env) F64ToInt32(a uint64, trunc bool) int32 {
-	v, _ := e.toIntSSE(unpack64(a, e.DAZ), 32, trunc)
+	v, _ := e.toInt(unpack64(a, e.DAZ), 32, trunc)
 	return int32(v)
 }
 
 // F32ToInt32 is CVTSS2SI (trunc: CVTTSS2SI).
 func (e *Env) F32ToInt32(a uint32, trunc bool) int32 {
-	v, _ := e.toIntSSE(unpack32(a, e.DAZ), 32, trunc)
+	v, _ := e.toInt(unpack32(a, e.DAZ), 32, trunc)
 	return int32(v)
 }
-
-// toIntSSE converts to an integer (the SSE integer conversions do not report denormals either).
-func (e *Env) toIntSSE(u unp, n uint, trunc bool) (int64, bool) { return e.toInt(u, n, trunc) }
 
 // Int32ToF64 is CVTSI2SD (exact).
 func Int32ToF64(v int32) uint64 {
