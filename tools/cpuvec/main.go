@@ -38,6 +38,7 @@ type result struct {
 	Regs                     [8]uint32
 	Flags, EIP               uint32
 	Signo, Trapno, Err, Addr uint32
+	CodeMod                  uint32 // the case wrote into the code window
 	FX                       [512]byte
 	Data                     [pageSize]byte
 	Stack                    [pageSize]byte
@@ -289,6 +290,9 @@ func format(in *inst, res *result) (string, error) {
 	}
 	if in.undefRegs != 0 {
 		fmt.Fprintf(&sb, " ur=%02x", in.undefRegs)
+	}
+	if res.CodeMod != 0 {
+		return "", fmt.Errorf("case wrote into the code area: %s", in.f.id(in.size, in.mem))
 	}
 	// Sanity: outside the fault group only divide errors (and x87/SSE
 	// exceptions in their groups) are expected; anything else means the

@@ -76,6 +76,7 @@ struct case_out {
     uint32_t trapno;
     uint32_t err;
     uint32_t addr;
+    uint32_t codemod; /* 1: the case wrote into the code window (a generator bug) */
     uint8_t fx[512]; /* FXSAVE image after the instruction (or at the fault) */
     uint8_t data[PAGE];
     uint8_t stack[PAGE];
@@ -265,6 +266,8 @@ int main(void) {
         memcpy(in_regs, in.regs, sizeof in_regs);
         in_flags = in.flags;
         __builtin___clear_cache((char *)code, (char *)code + CODE_SIZE);
+        static uint8_t window[0x2000];
+        memcpy(window, code + (INSN_ADDR - CODE_ADDR) - 0x1000, sizeof window);
 
         memset(&out, 0, sizeof out);
         out.magic = MAGIC_OUT;
@@ -279,6 +282,7 @@ int main(void) {
         __asm__ volatile("fninit");
         uint32_t mx = 0x1f80;
         __asm__ volatile("ldmxcsr %0" ::"m"(mx));
+        out.codemod = memcmp(window, code + (INSN_ADDR - CODE_ADDR) - 0x1000, sizeof window) != 0;
         memcpy(out.data, data, PAGE);
         memcpy(out.stack, stack, PAGE);
         if (fwrite(&out, sizeof out, 1, stdout) != 1)
