@@ -105,7 +105,7 @@ func runGuest(t testing.TB, c guestCase, trace bool) guestResult {
 // Programs that need machinery of issue 5 (threads, waits, pipes, child processes, SEH) or files (the virtual
 // file system) are listed here with the reason; the test reports them as skipped, not as passing.
 var pendingGuest = map[string]string{
-	"threads": "issue 5", "prodcons": "issue 5", "pipe": "issue 5", "terminate": "issue 5", "exitthread": "issue 5",
+	"pipe": "issue 5", "terminate": "issue 5",
 	"ids": "issue 5", "cow": "issue 5", "exceptions": "issue 5", "deadlock": "issue 5",
 }
 
