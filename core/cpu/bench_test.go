@@ -1,6 +1,9 @@
 package cpu
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
 // intLoop is an endless register-only loop: ALU ops, a compare and two branches per iteration.
 var intLoop = asm(
@@ -58,3 +61,25 @@ func benchLoop(b *testing.B, code []byte) {
 
 func BenchmarkRun_IntegerLoop(b *testing.B) { benchLoop(b, intLoop) }
 func BenchmarkRun_MemoryLoop(b *testing.B)  { benchLoop(b, memLoop) }
+
+// BenchmarkRun_CProgram runs the compiled C workload of TestCProgram (-O2) from the start each
+// iteration: a realistic instruction mix (calls, 64-bit libgcc arithmetic, memory, branches).
+func BenchmarkRun_CProgram(b *testing.B) {
+	img, err := os.ReadFile("testdata/cprog/prog_O2.bin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newTestCPU(b, img)
+	c.Run(10_000_000) // translate outside the timed part
+	var instrs uint64
+	b.ReportAllocs()
+	for b.Loop() {
+		c.EIP, c.Regs[ESP] = codeBase, stackTop
+		before := c.Count
+		if r := c.Run(10_000_000); r != StopFault {
+			b.Fatalf("stop %v", r)
+		}
+		instrs += c.Count - before
+	}
+	b.ReportMetric(float64(instrs)/b.Elapsed().Seconds()/1e6, "MIPS")
+}
