@@ -208,7 +208,7 @@ func inspect(data []byte) *Report {
 			}
 		}
 	}
-	f, perr := parseFile(data, lim)
+	f, sw, perr := parseAll(data, lim)
 	switch {
 	case perr != nil:
 		r.Verdict, r.Kind = perr.Error(), KindOf(perr).String()
@@ -227,31 +227,33 @@ func inspect(data []byte) *Report {
 			}
 		}
 		r.fromRawHeaders(data)
-		if extraInspect != nil {
-			extraInspect(data, r)
-		}
 		// A PE32 that parses far enough gets the full picture even if it
 		// cannot run (.NET, DLLs) or has broken directories.
-		if f == nil {
-			if hf, herr := parseHeaders(data, lim); herr == nil {
+		if f == nil && sw != nil {
+			if hf, herr := parseHeaders(data, lim, sw); herr == nil {
 				f = hf
+				clean := true
 				for _, st := range f.dirSteps() {
 					if err := st.fn(); err != nil {
 						r.Anomalies = append(r.Anomalies, st.name+": "+err.Error())
+						clean = false
 					}
+				}
+				if clean {
+					// Only directories that passed the loader's limits
+					// reach saferwall (this is what bounds its work).
+					sw.parseDirs(!f.exportsSafeForSaferwall())
+					f.crossCheckDirs(sw)
 				}
 			}
 		}
 		if f != nil {
 			r.fromFile(f)
 		}
+		r.fromSaferwall(sw, f)
 	}
 	return r
 }
-
-// extraInspect, when set (by the optional saferwall build, see
-// inspect_saferwall.go), adds another parser's anomalies to a report.
-var extraInspect func(data []byte, r *Report)
 
 // fromRawHeaders fills the file header, section table, Rich header and
 // signature straight from the bytes, for every file with a PE signature

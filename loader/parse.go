@@ -128,6 +128,8 @@ type File struct {
 	refusal error
 	// COFF symbol table position from the file header.
 	symPtr, nsyms uint32
+	// notes are the saferwall/pe cross-check messages (Inspect shows them).
+	notes []string
 }
 
 // Data returns the file bytes File was parsed from.
@@ -151,19 +153,40 @@ func Parse(data []byte, lim Limits) (f *File, err error) {
 // parseFile is Parse without the recover (the fuzz target calls it so that
 // a panic is a failure rather than an error).
 func parseFile(data []byte, lim Limits) (*File, error) {
-	f, err := parseHeaders(data, lim.withDefaults())
+	f, _, err := parseAll(data, lim.withDefaults())
+	return f, err
+}
+
+// parseAll parses data with saferwall/pe and the loader's own checks (see
+// "saferwall/pe" in the package documentation). The order bounds the work
+// on hostile files: the file size limit and the classification come first,
+// then saferwall's header and section parse (bounded by the file size and
+// 65535 sections), then the loader's validation of headers, layout and
+// every directory against Limits, and only a file that passed all of that
+// has its directories parsed by saferwall and cross-checked. The *swFile is returned even on error (nil only before saferwall ran).
+func parseAll(data []byte, lim Limits) (*File, *swFile, error) {
+	if uint64(len(data)) > uint64(lim.MaxFileSize) {
+		return nil, nil, tooLarge("the file is %d bytes, over the limit of %d", len(data), lim.MaxFileSize)
+	}
+	if _, err := identify(data); err != nil {
+		return nil, nil, err
+	}
+	sw := saferwallHeaders(data, lim)
+	f, err := parseHeaders(data, lim, sw)
 	if err != nil {
-		return nil, err
+		return nil, sw, err
 	}
 	if f.refusal != nil {
-		return nil, f.refusal
+		return nil, sw, f.refusal
 	}
 	for _, step := range f.dirSteps() {
 		if err := step.fn(); err != nil {
-			return nil, err
+			return nil, sw, err
 		}
 	}
-	return f, nil
+	sw.parseDirs(!f.exportsSafeForSaferwall())
+	f.crossCheckDirs(sw)
+	return f, sw, nil
 }
 
 type dirStep struct {
@@ -265,7 +288,12 @@ func identify(data []byte) (peOff int, err error) {
 	return peOff, nil
 }
 
-func parseHeaders(data []byte, lim Limits) (*File, error) {
+// parseHeaders reads and validates the headers and the section table. With
+// sw (saferwall's parse) it takes the header fields from saferwall and the
+// data directories and section table as the Windows loader reads them,
+// noting where saferwall differs; without (sw nil or failed) it reads them
+// all from the bytes.
+func parseHeaders(data []byte, lim Limits, sw *swFile) (*File, error) {
 	if uint64(len(data)) > uint64(lim.MaxFileSize) {
 		return nil, tooLarge("the file is %d bytes, over the limit of %d", len(data), lim.MaxFileSize)
 	}
@@ -311,6 +339,11 @@ func parseHeaders(data []byte, lim Limits) (*File, error) {
 		}
 		f.Dirs[i] = DataDir{RVA: le32(data, off), Size: le32(data, off+4)}
 	}
+	if sw != nil && sw.ok {
+		sw.fillHeaders(f)
+	} else if sw != nil {
+		f.note("the headers are read by the loader alone: %s", sw.lastNote())
+	}
 	f.IsDLL = f.Characteristics&fileDLL != 0
 
 	if f.Characteristics&fileExecutable == 0 {
@@ -350,10 +383,10 @@ func parseHeaders(data []byte, lim Limits) (*File, error) {
 	if st+40*nsec > len(data) {
 		return nil, malformed("the section table (%d sections at 0x%x) runs past the end of the file", nsec, st)
 	}
-	f.Sections = make([]Section, nsec)
-	for i := range f.Sections {
+	rawSecs := make([]Section, nsec)
+	for i := range rawSecs {
 		h := data[st+40*i : st+40*i+40]
-		f.Sections[i] = Section{
+		rawSecs[i] = Section{
 			Name:            sectionName(h[:8]),
 			VirtualSize:     le32(h, 8),
 			VirtualAddress:  le32(h, 12),
@@ -361,6 +394,10 @@ func parseHeaders(data []byte, lim Limits) (*File, error) {
 			RawOffset:       le32(h, 20),
 			Characteristics: le32(h, 36),
 		}
+	}
+	f.Sections = rawSecs
+	if sw != nil && sw.ok {
+		sw.reconcileTables(f, f.Dirs, rawSecs)
 	}
 	if err := f.layout(); err != nil {
 		return nil, err
