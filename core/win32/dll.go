@@ -26,6 +26,8 @@ type Export struct {
 	// Data > 0 makes the row a data export (no Handler): Data bytes in the DLL's .data section, zero-filled in
 	// each process (System.DataAddr finds it).
 	Data uint32
+	// Forward makes the row an export forwarder ("msvcrt.wcsncmp"): no Handler, the loader follows it.
+	Forward string
 }
 
 // ThunkSize is the size of one thunk (UD2).
@@ -40,6 +42,9 @@ type DLL struct {
 	Name, ModName string
 	Base          uint32
 	rows          []Export
+	// ForwardRest names a built-in DLL ("msvcrt") whose code exports that d does not declare itself become
+	// forwarders to it (ucrtbase.dll shares msvcrt.dll's library functions this way).
+	ForwardRest string
 
 	once     sync.Once
 	image    []byte
@@ -116,9 +121,23 @@ func (d *DLL) Image() ([]byte, error) {
 // and the export directory.
 func (d *DLL) build() {
 	rows := append([]Export(nil), d.rows...)
+	if d.ForwardRest != "" {
+		if src := Builtin(d.ForwardRest); src != nil && src != d {
+			own := map[string]bool{}
+			for _, r := range rows {
+				own[r.Name] = true
+			}
+			prefix := strings.TrimSuffix(src.Name, ".dll") + "."
+			for _, r := range src.rows {
+				if !own[r.Name] && r.Data == 0 && r.Forward == "" {
+					rows = append(rows, Export{Name: r.Name, Forward: prefix + r.Name})
+				}
+			}
+		}
+	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	d.byName = map[string]*Export{}
-	var code, data []*Export
+	var code, data, fwd []*Export
 	for i := range rows {
 		r := &rows[i]
 		if _, dup := d.byName[r.Name]; dup || r.Name == "" {
@@ -126,9 +145,12 @@ func (d *DLL) build() {
 			return
 		}
 		d.byName[r.Name] = r
-		if r.Data > 0 {
+		switch {
+		case r.Forward != "":
+			fwd = append(fwd, r)
+		case r.Data > 0:
 			data = append(data, r)
-		} else {
+		default:
 			code = append(code, r)
 		}
 	}
@@ -163,6 +185,11 @@ func (d *DLL) build() {
 			if (r.Ordinal != 0) == pass {
 				exp.Funcs = append(exp.Funcs, pewriter.ExportFunc{Name: r.Name, Ordinal: r.Ordinal,
 					Target: pewriter.Ref{Section: ds, Offset: dataOff[r.Name]}})
+			}
+		}
+		for _, r := range fwd {
+			if (r.Ordinal != 0) == pass {
+				exp.Funcs = append(exp.Funcs, pewriter.ExportFunc{Name: r.Name, Ordinal: r.Ordinal, Forwarder: r.Forward})
 			}
 		}
 	}

@@ -47,6 +47,12 @@ func TestDLL_ExportsParseBack(t *testing.T) {
 				t.Errorf("%s!%s not exported", d.Name, r.Name)
 				continue
 			}
+			if r.Forward != "" {
+				if e.Forwarder != r.Forward {
+					t.Errorf("%s!%s: forwarder %q, want %q", d.Name, r.Name, e.Forwarder, r.Forward)
+				}
+				continue
+			}
 			if r.Data > 0 {
 				if e.RVA >= lo && e.RVA < hi {
 					t.Errorf("%s!%s: data export inside the thunk section", d.Name, r.Name)
