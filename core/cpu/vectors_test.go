@@ -76,10 +76,11 @@ type vector struct {
 	form string
 	code []byte
 
-	regs  [8]uint32
-	flags uint32
-	mem   []vchunk
-	fin   vfpu
+	regs   [8]uint32
+	flags  uint32
+	fsBase uint32
+	mem    []vchunk
+	fin    vfpu
 
 	outRegs  [8]uint32
 	outFlags uint32
@@ -237,6 +238,8 @@ func (v *vector) field(k, val string, in bool) error {
 		}
 	case "eip":
 		v.eip, err = parseHex32(val)
+	case "fsbase":
+		v.fsBase, err = parseHex32(val)
 	case "exc":
 		v.exc = val
 	case "addr":
@@ -383,6 +386,7 @@ func vecMachine(v *vector) (*cpu.CPU, error) {
 	c := cpu.New(sp, nil)
 	c.Regs = v.regs
 	c.EIP = vecInsn
+	c.FSBase = v.fsBase
 	c.SetFlags(v.flags | 0x202)
 	w := defaultFPUView()
 	w.apply(&v.fin)

@@ -12,6 +12,7 @@ const (
 	stackAddr = 0x30000000 // one page of stack
 	pageSize  = 4096
 	stackTop  = stackAddr + 0x800 // ESP for stack forms
+	fsBase    = dataAddr + 0x800  // FS segment base in the harness (the TEB in Windows)
 )
 
 // Register numbers in encoding order.
@@ -51,7 +52,8 @@ type inst struct {
 
 	greg, rmreg, zreg int      // register numbers chosen for G, E (reg form), Z operands
 	imm               []uint32 // immediates in operand order
-	ea                uint32   // effective address of the memory operand
+	ea                uint32   // linear address of the memory operand
+	segBase           uint32   // base of the segment the memory operand uses (FS forms)
 	modrm             []byte   // encoded ModRM/SIB/displacement
 	addrRegs          uint8    // registers used for addressing (bit per register)
 

@@ -42,6 +42,7 @@ type form struct {
 	align    uint32 // memory operand alignment (0 or 1: any)
 	undefSW  uint16 // x87 status-word bits the SDM leaves undefined
 	misalign bool   // memory operand deliberately not 16-byte aligned
+	fs       bool   // FS segment override (64 prefix): operands address fsBase + offset
 	nReg     int    // vectors per size for the register form (0 = default)
 	nMem     int    // vectors per size for the memory form (0 = default)
 	// setup adjusts a case after the generic random choices (operand values,
@@ -193,9 +194,12 @@ func build(f *form, size int, mem bool, r *rand.Rand) *inst {
 		regField = in.greg
 	}
 	var seg byte
+	if f.fs {
+		seg, in.segBase = 0x64, fsBase
+	}
 	if f.hasE() {
 		if mem {
-			if r.IntN(8) == 0 {
+			if seg == 0 && r.IntN(8) == 0 {
 				seg = []byte{0x26, 0x36, 0x3e}[r.IntN(3)]
 			}
 			in.encodeMem(regField, excl, r)
@@ -225,7 +229,7 @@ func build(f *form, size int, mem bool, r *rand.Rand) *inst {
 			in.imm = append(in.imm, edge(r, 16))
 		case o == "O":
 			in.ea = dataAddr + 0x100 + uint32(r.IntN(0xd00))
-			in.imm = append(in.imm, in.ea)
+			in.imm = append(in.imm, in.ea-in.segBase)
 			in.randomFill(r, in.ea-4, 4+size/8+4)
 		case o[0] == 'J':
 			in.imm = append(in.imm, 16+uint32(r.IntN(64)))
@@ -310,7 +314,7 @@ func (in *inst) encodeMem(regField int, excl uint8, r *rand.Rand) {
 	if in.f.misalign {
 		in.ea = in.ea&^15 + 1 + uint32(r.IntN(15))
 	}
-	ea := in.ea
+	ea := in.ea - in.segBase // the offset the address computation must produce
 	free := func(noESP, noEBP bool) []int {
 		var l []int
 		for i := 0; i < 8; i++ {

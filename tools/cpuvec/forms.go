@@ -158,6 +158,7 @@ func integerForms() []*form {
 	fs = append(fs, branchForms()...)
 	fs = append(fs, faultForms()...)
 	fs = append(fs, trapForms(fs)...)
+	fs = append(fs, fsForms(fs)...)
 	return fs
 }
 

@@ -381,3 +381,49 @@ func trapForms(all []*form) []*form {
 	}
 	return fs
 }
+
+// fsForms: operands with an FS segment override, as Windows code reaches its
+// TEB (fs:[0] SEH chain, fs:[18h] TEB self pointer, fs:[30h] PEB). The harness
+// bases FS at fsBase; LEA ignores the segment; string instructions take FS for
+// the source (DS:ESI) only.
+func fsForms(all []*form) []*form {
+	pick := []struct {
+		group, mn string
+		op        byte
+		digit     int
+	}{
+		{"mov", "mov", 0x8b, modrmR}, {"mov", "mov", 0x89, modrmR}, {"mov", "mov", 0x8a, modrmR},
+		{"mov", "mov", 0x88, modrmR}, {"mov", "mov", 0xa1, noModrm}, {"mov", "mov", 0xa3, noModrm},
+		{"alu", "add", 0x01, modrmR}, {"alu", "add", 0x03, modrmR}, {"alu", "inc", 0xff, 0},
+		{"mov", "lea", 0x8d, modrmR}, {"mov", "cmpxchg", 0x0f, modrmR}, {"mov", "xlat", 0xd7, noModrm},
+		{"stack", "push", 0xff, 6}, {"stack", "pop", 0x8f, 0}, {"branch", "call", 0xff, 2}, {"branch", "jmp", 0xff, 4},
+		{"string", "movsb", 0xa4, noModrm}, {"string", "rep_movs", 0xa5, noModrm}, {"string", "lods", 0xad, noModrm},
+		{"string", "cmpsb", 0xa6, noModrm}, {"string", "stosb", 0xaa, noModrm},
+	}
+	var fs []*form
+	for _, p := range pick {
+		for _, f := range all {
+			if f.group != p.group || f.mn != p.mn || f.op[0] != p.op || f.digit != p.digit || f.regOnly {
+				continue
+			}
+			t := *f
+			t.group, t.mn, t.fs, t.memOnly = "segfs", "fs_"+f.mn, true, f.hasE()
+			t.nReg, t.nMem = 8, 8
+			inner := f.setup
+			t.setup = func(in *inst, r *rand.Rand) {
+				if inner != nil {
+					inner(in, r)
+				}
+				switch {
+				case p.mn == "xlat":
+					in.regs[ebx] -= fsBase
+				case p.group == "string" && p.mn != "stosb":
+					in.regs[esi] -= fsBase
+				}
+			}
+			fs = append(fs, &t)
+			break
+		}
+	}
+	return fs
+}

@@ -246,6 +246,9 @@ func format(in *inst, res *result) (string, error) {
 		}
 	}
 	fmt.Fprintf(&sb, " fl=%04x", in.flags&(fCompared|fTF))
+	if in.f.fs {
+		fmt.Fprintf(&sb, " fsbase=%08x", uint32(fsBase))
+	}
 	var zero [pageSize]byte
 	chunks(&sb, zero[:], in.data[:], dataAddr)
 	chunks(&sb, zero[:], in.stack[:], stackAddr)

@@ -28,12 +28,15 @@
  *   - Cases whose EFLAGS have TF set instead POPF their EFLAGS from just below
  *     the guest ESP with a POPF placed right before the instruction, so the
  *     single-step trap (#DB) comes right after the instruction under test.
+ *   - FS is loaded with a flat data segment based at FS_BASE (an LDT entry), so
+ *     FS-relative operands work as they do against a Windows TEB.
  *   - Faults (#DE, #UD, #BP, #GP, #PF, #BR, #OF, #XM, ...) arrive as signals on an
  *     alternate stack (the guest ESP may be garbage); the handler copies the
  *     state at the fault out of the ucontext (GPRs, EFLAGS, EIP, trap number,
  *     error code, fault address, FXSAVE image) and siglongjmps back.
  */
 #define _GNU_SOURCE
+#include <asm/ldt.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -41,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -50,6 +54,7 @@
 #define DATA_ADDR 0x20000000u /* one page of data operands */
 #define STACK_ADDR 0x30000000u /* one page of stack */
 #define PAGE 4096u
+#define FS_BASE 0x20000800u /* base of the FS segment the stub loads (an LDT entry) */
 #define MAX_LAND 4
 #define MAGIC_IN 0x45534143u  /* "CASE" */
 #define MAGIC_OUT 0x54534552u /* "REST" */
@@ -90,6 +95,7 @@ uint32_t in_flags, out_eip;
 uint32_t out_flagbuf[2]; /* PUSHF target: ESP = &out_flagbuf[2] writes out_flagbuf[1] */
 uint32_t host_esp, insn_ptr, epilogue_ptr;
 uint32_t tf_mode, tf_esp, tf_ptr; /* single-step cases: see run_case */
+uint16_t host_fs, fs_sel;          /* FS during a case: a flat data segment based at FS_BASE */
 
 void run_case(void);
 void epilogue(void);
@@ -101,6 +107,8 @@ __asm__(
     "  pushal\n"
     "  pushfl\n"
     "  movl %esp, host_esp\n"
+    "  movw %fs, host_fs\n"
+    "  movw fs_sel, %fs\n"
     "  fxrstor in_fx\n"
     "  movl in_regs+0, %eax\n"
     "  movl in_regs+4, %ecx\n"
@@ -134,6 +142,7 @@ __asm__(
     "  movl %esi, out_regs+24\n"
     "  movl %edi, out_regs+28\n"
     "  fxsave out_fx\n"
+    "  movw host_fs, %fs\n"
     "  movl host_esp, %esp\n"
     "  popfl\n"
     "  popal\n"
@@ -214,6 +223,23 @@ int main(void) {
     epilogue_ptr = (uint32_t)(uintptr_t)&epilogue;
     insn_ptr = INSN_ADDR;
 
+    /* FS: Windows code addresses its TEB through FS; cases with an FS override
+       read and write through an LDT data segment based at FS_BASE. */
+    struct user_desc d;
+    memset(&d, 0, sizeof d);
+    d.entry_number = 0;
+    d.base_addr = FS_BASE;
+    d.limit = 0xfffff;
+    d.seg_32bit = 1;
+    d.limit_in_pages = 1;
+    d.useable = 1;
+    if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) {
+        perror("modify_ldt");
+        return 2;
+    }
+    fs_sel = (0 << 3) | 4 | 3; /* LDT entry 0, RPL 3 */
+    __asm__ volatile("movw %%fs, %0" : "=m"(host_fs));
+
     stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
     if (sigaltstack(&ss, NULL) != 0) {
         perror("sigaltstack");
@@ -278,7 +304,8 @@ int main(void) {
             out.eip = out_eip;
             memcpy(out.fx, out_fx, 512);
         }
-        /* Back to a sane host FPU/SSE state whatever the case left. */
+        /* Back to the host's FS and a sane FPU/SSE state whatever the case left. */
+        __asm__ volatile("movw %0, %%fs" ::"m"(host_fs));
         __asm__ volatile("fninit");
         uint32_t mx = 0x1f80;
         __asm__ volatile("ldmxcsr %0" ::"m"(mx));
