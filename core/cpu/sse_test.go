@@ -153,3 +153,47 @@ func TestSIMD_RunAllocatesNothing(t *testing.T) {
 		t.Errorf("Run allocates %v times per call", n)
 	}
 }
+
+// FuzzFPURun builds code that is mostly x87, MMX and SSE instructions (each group of four input
+// bytes becomes an opcode prefix chosen by the first byte, followed by three raw bytes for the
+// opcode/ModRM/SIB/displacement) and runs it: whatever the operands, Run must report a stop
+// reason and never panic.
+func FuzzFPURun(f *testing.F) {
+	f.Add(x87Loop)
+	f.Add(sse2Loop)
+	f.Add([]byte{0, 0xE8, 0, 0, 1, 0xC1, 0, 0, 7, 0xF0, 0, 0, 9, 0x58, 0xC1, 0})
+	prefixes := [][]byte{
+		{0xD8}, {0xD9}, {0xDA}, {0xDB}, {0xDC}, {0xDD}, {0xDE}, {0xDF},
+		{0x0F}, {0x66, 0x0F}, {0xF2, 0x0F}, {0xF3, 0x0F}, {0x0F, 0x38}, {0x66, 0x0F, 0x38}, {0x66, 0x0F, 0x3A}, {0x9B},
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var code []byte
+		for i := 0; i+4 <= len(data) && len(code) < 4096; i += 4 {
+			code = append(code, prefixes[data[i]&15]...)
+			code = append(code, data[i+1:i+4]...)
+		}
+		c := newTestCPU(t, code)
+		for i := range c.Regs {
+			c.Regs[i] = dataBase + uint32(i)*0x100
+		}
+		c.Regs[ESP] = stackTop - 0x800
+		if len(data) > 0 {
+			c.FPU.CW = uint16(data[0])<<8 | 0x40 | uint16(data[len(data)-1])&0x3F
+			c.FPU.MXCSR = 0x1F80 ^ uint32(data[0])<<7&0xFF80
+		}
+		for range 8 {
+			switch r := c.Run(500); r {
+			case StopBudget, StopSingleStep:
+			case StopFault:
+				if c.Exception().Kind == NoException {
+					t.Fatalf("fault without a kind")
+				}
+				c.FPU.SW = 0 // clear a pending x87 exception
+				c.FPU.MXCSR = fpu.MXCSRDefault
+				c.EIP++
+			default:
+				t.Fatalf("unexpected stop %v", r)
+			}
+		}
+	})
+}
