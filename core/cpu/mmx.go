@@ -87,9 +87,9 @@ var (
 	fPANDN   = func(a, b uint64) uint64 { return ^a & b }
 	fPOR     = func(a, b uint64) uint64 { return a | b }
 	fPXOR    = func(a, b uint64) uint64 { return a ^ b }
-	fPCMPEQB = func(a, b uint64) uint64 { return laneOp(a, b, 8, func(x, y uint64) uint64 { return mask(x == y) }) }
-	fPCMPEQW = func(a, b uint64) uint64 { return laneOp(a, b, 16, func(x, y uint64) uint64 { return mask(x == y) }) }
-	fPCMPEQD = func(a, b uint64) uint64 { return laneOp(a, b, 32, func(x, y uint64) uint64 { return mask(x == y) }) }
+	fPCMPEQB = func(a, b uint64) uint64 { return eqLanes(a^b, h8, 8) }
+	fPCMPEQW = func(a, b uint64) uint64 { return eqLanes(a^b, h16, 16) }
+	fPCMPEQD = func(a, b uint64) uint64 { return eqLanes(a^b, h32, 32) }
 	fPCMPGTB = func(a, b uint64) uint64 {
 		return laneOp(a, b, 8, func(x, y uint64) uint64 { return mask(sx(x, 8) > sx(y, 8)) })
 	}
@@ -138,6 +138,21 @@ var (
 		return laneOp(a, b, 16, func(x, y uint64) uint64 { return uint64(max(sx(x, 16), sx(y, 16))) })
 	}
 )
+
+// eqLanes returns all-ones in each n-bit lane of x that is zero (SWAR: PCMPEQB/W/D compare
+// 16 bytes per instruction in string routines, so they avoid the per-lane loop). h has the top
+// bit of each lane set.
+func eqLanes(x, h uint64, n uint) uint64 {
+	low := ^h                       // all bits but each lane's top bit
+	nz := ((x & low) + low | x) & h // top bit set in every nonzero lane
+	z := (nz ^ h) >> (n - 1)        // 1 in the lowest bit of every zero lane
+	return z * (uint64(1)<<n - 1)   // widen to the full lane (no carries: lanes are disjoint)
+}
+
+// byteSigns gathers the top bit of each byte of x into an 8-bit mask (PMOVMSKB).
+func byteSigns(x uint64) uint32 {
+	return uint32((x & h8 >> 7) * 0x0102040810204080 >> 56)
+}
 
 func satOp(n uint, signed, sub bool) func(a, b uint64) uint64 {
 	return func(a, b uint64) uint64 {
@@ -464,11 +479,9 @@ func opPMOVMSKB(c *CPU, in *Inst) flow {
 		return flowFault
 	}
 	s, _ := c.vecRead(in, 1)
-	var m uint32
-	for i := 0; i < 8*halves(in); i++ {
-		if s[i/8]>>(uint(i%8)*8+7)&1 != 0 {
-			m |= 1 << i
-		}
+	m := byteSigns(s[0])
+	if halves(in) == 2 {
+		m |= byteSigns(s[1]) << 8
 	}
 	c.setReg(in.Args[0].Reg, 4, m)
 	return flowNext
