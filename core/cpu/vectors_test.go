@@ -45,9 +45,11 @@ var (
 
 // Guest layout used by the generator (tools/cpuvec/case.go).
 const (
-	vecInsn  = 0x10008000
-	vecData  = 0x20000000
-	vecStack = 0x30000000
+	vecCode    = 0x10000000 // the generator's code area: [vecCode, vecCodeEnd); the page after is unmapped
+	vecCodeEnd = 0x10010000
+	vecInsn    = 0x10008000 // where instructions start unless a vector says at=
+	vecData    = 0x20000000
+	vecStack   = 0x30000000
 
 	vecCompared = cpu.FlagCF | cpu.FlagPF | cpu.FlagAF | cpu.FlagZF | cpu.FlagSF | cpu.FlagOF | cpu.FlagDF
 )
@@ -75,6 +77,7 @@ type vector struct {
 	line int
 	form string
 	code []byte
+	at   uint32 // instruction address (vecInsn unless the vector says at=)
 
 	regs   [8]uint32
 	flags  uint32
@@ -170,7 +173,7 @@ func parseVector(line string, n int) (*vector, error) {
 	if err != nil || len(code) == 0 || len(code) > 15 {
 		return nil, fmt.Errorf("bad code %q", head[1])
 	}
-	v := &vector{line: n, form: head[0], code: code}
+	v := &vector{line: n, form: head[0], code: code, at: vecInsn}
 	for _, f := range strings.Fields(parts[1]) {
 		k, val, ok := strings.Cut(f, "=")
 		if !ok {
@@ -180,7 +183,10 @@ func parseVector(line string, n int) (*vector, error) {
 			return nil, err
 		}
 	}
-	v.outRegs, v.outFlags, v.eip = v.regs, v.flags, vecInsn+uint32(len(code))
+	if v.at < vecCode || v.at >= vecCodeEnd {
+		return nil, fmt.Errorf("instruction address %08x outside the code area", v.at)
+	}
+	v.outRegs, v.outFlags, v.eip = v.regs, v.flags, v.at+uint32(len(code))
 	for _, f := range strings.Fields(parts[2]) {
 		k, val, ok := strings.Cut(f, "=")
 		if !ok {
@@ -238,6 +244,8 @@ func (v *vector) field(k, val string, in bool) error {
 		}
 	case "eip":
 		v.eip, err = parseHex32(val)
+	case "at":
+		v.at, err = parseHex32(val)
 	case "fsbase":
 		v.fsBase, err = parseHex32(val)
 	case "exc":
@@ -355,27 +363,33 @@ func viewOf(s *fpu.State) fpuView {
 // vecMachine maps the generator's three pages in a fresh address space.
 func vecMachine(v *vector) (*cpu.CPU, error) {
 	sp := mm.NewMachine(1 << 24).NewSpace()
+	// The code pages the instruction occupies (never past vecCodeEnd: an
+	// instruction straddling it must fault there), the data and stack pages.
+	first, last := v.at&^(mm.PageSize-1), (v.at+uint32(len(v.code))-1)&^(mm.PageSize-1)
+	if last >= vecCodeEnd {
+		last = first
+	}
 	for _, r := range []struct {
-		base, page uint32
-		prot       mm.Prot
+		base, page, size uint32
+		prot             mm.Prot
 	}{
-		{0x10000000, vecInsn, mm.ProtRead | mm.ProtExec},
-		{vecData, vecData, mm.ProtRead | mm.ProtWrite},
-		{vecStack, vecStack, mm.ProtRead | mm.ProtWrite},
+		{vecCode, first, last - first + mm.PageSize, mm.ProtRead | mm.ProtExec},
+		{vecData, vecData, mm.PageSize, mm.ProtRead | mm.ProtWrite},
+		{vecStack, vecStack, mm.PageSize, mm.ProtRead | mm.ProtWrite},
 	} {
 		if _, err := sp.Reserve(r.base, 0x10000, mm.ProtRead|mm.ProtWrite|mm.ProtExec, mm.TypePrivate, false); err != nil {
 			return nil, err
 		}
-		if err := sp.Commit(r.page, mm.PageSize, r.prot); err != nil {
+		if err := sp.Commit(r.page, r.size, r.prot); err != nil {
 			return nil, err
 		}
 	}
-	code := make([]byte, mm.PageSize)
+	code := make([]byte, last-first+mm.PageSize)
 	for i := range code {
 		code[i] = 0xcc
 	}
-	copy(code, v.code)
-	if err := sp.WriteBytes(vecInsn, code, mm.AccessWrite|mm.AccessForce); err != nil {
+	copy(code[v.at-first:], v.code) // clipped at the end of the committed pages
+	if err := sp.WriteBytes(first, code, mm.AccessWrite|mm.AccessForce); err != nil {
 		return nil, err
 	}
 	for _, c := range v.mem {
@@ -385,7 +399,7 @@ func vecMachine(v *vector) (*cpu.CPU, error) {
 	}
 	c := cpu.New(sp, nil)
 	c.Regs = v.regs
-	c.EIP = vecInsn
+	c.EIP = v.at
 	c.FSBase = v.fsBase
 	c.SetFlags(v.flags | 0x202)
 	w := defaultFPUView()
@@ -423,7 +437,7 @@ func runVector(v *vector) (diffs []string, err error) {
 	stop := cpu.StopBudget
 	for i := 0; i < 1000; i++ {
 		stop = c.Step()
-		if stop != cpu.StopBudget || c.EIP != vecInsn {
+		if stop != cpu.StopBudget || c.EIP != v.at {
 			break
 		}
 	}
@@ -448,7 +462,7 @@ func runVector(v *vector) (diffs []string, err error) {
 			}
 			wantEIP := v.eip
 			if v.exc == "BP" || v.exc == "OF" { // traps: Windows reports the instruction
-				wantEIP = vecInsn
+				wantEIP = v.at
 			}
 			if e.EIP != wantEIP {
 				d("exception EIP: want %08x, got %08x", wantEIP, e.EIP)

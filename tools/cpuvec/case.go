@@ -13,6 +13,7 @@ const (
 	pageSize  = 4096
 	stackTop  = stackAddr + 0x800 // ESP for stack forms
 	fsBase    = dataAddr + 0x800  // FS segment base in the harness (the TEB in Windows)
+	codeEnd   = 0x10010000        // end of the harness's code area: the page after it is unmapped
 )
 
 // Register numbers in encoding order.
@@ -64,6 +65,7 @@ type inst struct {
 	stack [pageSize]byte
 
 	code      []byte
+	at        uint32   // instruction address when not insnAddr (page-straddling cases)
 	land      []uint32 // extra landing addresses (branch targets)
 	undef     uint32   // flags the SDM leaves undefined for this case
 	undefRegs uint8    // registers whose result the SDM leaves undefined

@@ -326,6 +326,25 @@ func faultForms() []*form {
 		{mn: "lmsw", op: b(0x0f, 0x01), digit: 6, ops: "Ew", nReg: 2, nMem: 2},
 		{mn: "invlpg", op: b(0x0f, 0x01), digit: 7, ops: "M", memOnly: true, nMem: 2},
 	}
+	// Instructions that straddle a page boundary: into the next (mapped) code
+	// page, which must execute normally, or past the end of the code area,
+	// whose fetch faults (execute access at the first byte of the missing page).
+	straddle := func(end uint32) func(in *inst, r *rand.Rand) {
+		return func(in *inst, r *rand.Rand) {
+			k := 1 + r.IntN(len(in.code)-1) // bytes before the boundary
+			in.at = end - uint32(k)
+		}
+	}
+	for _, x := range []struct {
+		mn  string
+		end uint32
+	}{{"straddle_ok", insnAddr + 0x1000}, {"straddle_fault", codeEnd}} {
+		fs = append(fs,
+			&form{mn: x.mn + "_mov", op: b(0xb8), digit: noModrm, ops: "Z,I", post: straddle(x.end), nReg: 6},
+			&form{mn: x.mn + "_add", op: b(0x81), digit: 0, ops: "E,I", post: straddle(x.end), nReg: 4, nMem: 4},
+			&form{mn: x.mn + "_nop", op: b(0x0f, 0x1f), digit: 0, ops: "E", memOnly: true, post: straddle(x.end), nMem: 4},
+		)
+	}
 	// INT n other than 3 (and other than the vectors Linux or Windows give user
 	// mode: 4, 0x80; 0x29 0x2c 0x2d 0x2e) is #GP.
 	for _, n := range []byte{0x00, 0x01, 0x05, 0x0d, 0x0e, 0x10, 0x21, 0x41, 0x81, 0xff} {

@@ -48,6 +48,7 @@ type result struct {
 type caseIn struct {
 	Magic, CodeLen uint32
 	Code           [16]byte
+	At             uint32
 	NLand          uint32
 	Land           [maxLand]uint32
 	Regs           [8]uint32
@@ -148,7 +149,7 @@ func runHarness(path string, cases []*inst) ([]*result, error) {
 	go func() {
 		w := bufio.NewWriterSize(stdin, 1<<20)
 		for _, in := range cases {
-			c := caseIn{Magic: magicIn, CodeLen: uint32(len(in.code)), NLand: uint32(len(in.land)),
+			c := caseIn{Magic: magicIn, CodeLen: uint32(len(in.code)), At: in.at, NLand: uint32(len(in.land)),
 				Regs: in.regs, Flags: in.flags, FX: in.fx, Data: in.data, Stack: in.stack}
 			copy(c.Code[:], in.code)
 			copy(c.Land[:], in.land)
@@ -240,6 +241,9 @@ func format(in *inst, res *result) (string, error) {
 	var sb strings.Builder
 	sb.WriteString(in.f.id(in.size, in.mem))
 	fmt.Fprintf(&sb, " %x |", in.code)
+	if in.at != 0 {
+		fmt.Fprintf(&sb, " at=%08x", in.at)
+	}
 	for i, n := range regNames {
 		if in.regs[i] != 0 {
 			fmt.Fprintf(&sb, " %s=%08x", n, in.regs[i])
@@ -264,6 +268,9 @@ func format(in *inst, res *result) (string, error) {
 		fmt.Fprintf(&sb, " fl=%04x", res.Flags&fCompared)
 	}
 	fallthroughEIP := insnAddr + uint32(len(in.code))
+	if in.at != 0 {
+		fallthroughEIP = in.at + uint32(len(in.code))
+	}
 	if res.Signo != 0 {
 		fmt.Fprintf(&sb, " eip=%08x exc=%s", res.EIP, excName(res.Trapno))
 		if res.Trapno == 14 {

@@ -11,7 +11,8 @@
  * layouts below (no padding: every field is a multiple of 4 bytes).
  *
  * How one case runs:
- *   - The case's instruction bytes are copied to INSN_ADDR inside a RWX code
+ *   - The case's instruction bytes are copied to INSN_ADDR (or the case's own
+ *     address, for instructions straddling the end of the area) inside a RWX code
  *     area mapped at a fixed address (filled with INT3 elsewhere). Right after
  *     the instruction, and at every extra landing address the case names
  *     (branch targets), a "landing" is written: `mov dword [out_eip], addr`
@@ -63,6 +64,7 @@ struct case_in {
     uint32_t magic;
     uint32_t codelen;
     uint8_t code[16];
+    uint32_t at; /* instruction address; 0 = INSN_ADDR. Bytes past the code area are not written */
     uint32_t nland;
     uint32_t land[MAX_LAND];
     uint32_t regs[8]; /* EAX ECX EDX EBX ESP EBP ESI EDI */
@@ -221,7 +223,6 @@ int main(void) {
     uint8_t *stack = map_fixed(STACK_ADDR, PAGE, PROT_READ | PROT_WRITE);
     memset(code, 0xcc, CODE_SIZE);
     epilogue_ptr = (uint32_t)(uintptr_t)&epilogue;
-    insn_ptr = INSN_ADDR;
 
     /* FS: Windows code addresses its TEB through FS; cases with an FS override
        read and write through an LDT data segment based at FS_BASE. */
@@ -260,10 +261,20 @@ int main(void) {
             fprintf(stderr, "harness: bad case record\n");
             return 2;
         }
-        /* Clear the previous case's bytes and landings around INSN_ADDR. */
-        memset(code + (INSN_ADDR - CODE_ADDR) - 0x1000, 0xcc, 0x2000);
-        memcpy(code + (INSN_ADDR - CODE_ADDR), in.code, in.codelen);
-        put_landing(INSN_ADDR + in.codelen);
+        /* Clear the previous case's bytes and landings. */
+        memset(code, 0xcc, CODE_SIZE);
+        uint32_t at = in.at ? in.at : INSN_ADDR;
+        if (at < CODE_ADDR || at >= CODE_ADDR + CODE_SIZE) {
+            fprintf(stderr, "harness: instruction address %#x out of range\n", at);
+            return 2;
+        }
+        /* An instruction may straddle the end of the code area: the bytes that
+           would lie beyond it are not written and its fetch faults there. */
+        uint32_t room = CODE_ADDR + CODE_SIZE - at;
+        memcpy(code + (at - CODE_ADDR), in.code, in.codelen < room ? in.codelen : room);
+        if (in.codelen + 16 <= room)
+            put_landing(at + in.codelen);
+        insn_ptr = at;
         for (uint32_t i = 0; i < in.nland; i++) {
             uint32_t t = in.land[i];
             if (t < INSN_ADDR - 0x1000 || t + 16 > INSN_ADDR + 0x1000) {
@@ -292,8 +303,8 @@ int main(void) {
         memcpy(in_regs, in.regs, sizeof in_regs);
         in_flags = in.flags;
         __builtin___clear_cache((char *)code, (char *)code + CODE_SIZE);
-        static uint8_t window[0x2000];
-        memcpy(window, code + (INSN_ADDR - CODE_ADDR) - 0x1000, sizeof window);
+        static uint8_t window[CODE_SIZE];
+        memcpy(window, code, sizeof window);
 
         memset(&out, 0, sizeof out);
         out.magic = MAGIC_OUT;
@@ -309,7 +320,7 @@ int main(void) {
         __asm__ volatile("fninit");
         uint32_t mx = 0x1f80;
         __asm__ volatile("ldmxcsr %0" ::"m"(mx));
-        out.codemod = memcmp(window, code + (INSN_ADDR - CODE_ADDR) - 0x1000, sizeof window) != 0;
+        out.codemod = memcmp(window, code, sizeof window) != 0;
         memcpy(out.data, data, PAGE);
         memcpy(out.stack, stack, PAGE);
         if (fwrite(&out, sizeof out, 1, stdout) != 1)
