@@ -109,6 +109,41 @@ func TestX87_CompareAndBranch(t *testing.T) {
 	}
 }
 
+// TestX87_SeriesMatchesFloat64 runs a compiled-code-shaped loop (sum of 1/k^2 with FILD, FMUL,
+// FDIVRP, FADDP) under the Windows control word: with 53-bit precision control every step rounds
+// exactly as float64 arithmetic does, so Go's float64 loop is the oracle, bit for bit.
+func TestX87_SeriesMatchesFloat64(t *testing.T) {
+	code := asm(
+		b(0xD9, 0xEE),       // fldz
+		b(0xDB, 0x06),       // top: fild dword [esi]
+		b(0xD8, 0xC8),       // fmul st0, st0
+		b(0xD9, 0xE8),       // fld1
+		b(0xDE, 0xF1),       // fdivrp st1, st0
+		b(0xDE, 0xC1),       // faddp st1, st0
+		b(0xFF, 0x06),       // inc dword [esi]
+		b(0x49),             // dec ecx
+		b(0x75, 0xF1),       // jnz top
+		b(0xDD, 0x5E, 0x08), // fstp qword [esi+8]
+	)
+	c := newTestCPU(t, code)
+	c.Regs[ESI] = dataBase
+	c.Regs[ECX] = 1000
+	c.Mem.Write32(dataBase, 1)
+	runN(t, c, 1+8*1000+1)
+	sum := 0.0
+	for k := 1; k <= 1000; k++ {
+		kk := float64(k) * float64(k)
+		sum += 1 / kk
+	}
+	got, _ := c.Mem.Read64(dataBase + 8)
+	if got != math.Float64bits(sum) {
+		t.Errorf("sum = %v (%#x), want %v (%#x)", math.Float64frombits(got), got, sum, math.Float64bits(sum))
+	}
+	if c.FPU.Valid != 0 {
+		t.Errorf("stack not empty: %#x", c.FPU.Valid)
+	}
+}
+
 // x87Loop is an endless loop of x87 loads, arithmetic and stores.
 var x87Loop = asm(
 	b(0xD9, 0xE8), // top: fld1
