@@ -37,6 +37,22 @@ var parity = func() (t [256]bool) {
 	return t
 }()
 
+// setLazy records an arithmetic result of the given size (values already masked to it).
+func (c *CPU) setLazy(op, size uint8, a, b, res uint32) {
+	c.lf.op, c.lf.size, c.lf.a, c.lf.b, c.lf.res = op, size, a, b, res
+}
+
+// setLazy4 records a 32-bit arithmetic result (field stores: cheaper than a struct literal,
+// and cin is left alone because only the ops that use it set it).
+func (c *CPU) setLazy4(op uint8, a, b, res uint32) {
+	c.lf.op, c.lf.size, c.lf.a, c.lf.b, c.lf.res = op, 4, a, b, res
+}
+
+// setLogic4 records a 32-bit logical result.
+func (c *CPU) setLogic4(res uint32) {
+	c.lf.op, c.lf.size, c.lf.res = lazyLogic, 4, res
+}
+
 // cf returns the carry flag without materializing the others.
 func (c *CPU) cf() bool {
 	l := &c.lf

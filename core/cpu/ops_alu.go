@@ -24,33 +24,35 @@ func (c *CPU) aluDo(op uint8, size uint8, a, b uint32) uint32 {
 	switch op {
 	case aluAdd:
 		r = (a + b) & m
-		c.lf = lazyFlags{op: lazyAdd, size: size, a: a, b: b, res: r}
+		c.setLazy(lazyAdd, size, a, b, r)
 	case aluAdc:
 		var cin uint32
 		if c.cf() {
 			cin = 1
 		}
 		r = (a + b + cin) & m
-		c.lf = lazyFlags{op: lazyAdc, size: size, a: a, b: b, res: r, cin: cin}
+		c.setLazy(lazyAdc, size, a, b, r)
+		c.lf.cin = cin
 	case aluSub, aluCmp:
 		r = (a - b) & m
-		c.lf = lazyFlags{op: lazySub, size: size, a: a, b: b, res: r}
+		c.setLazy(lazySub, size, a, b, r)
 	case aluSbb:
 		var cin uint32
 		if c.cf() {
 			cin = 1
 		}
 		r = (a - b - cin) & m
-		c.lf = lazyFlags{op: lazySbb, size: size, a: a, b: b, res: r, cin: cin}
+		c.setLazy(lazySbb, size, a, b, r)
+		c.lf.cin = cin
 	case aluOr:
 		r = a | b
-		c.lf = lazyFlags{op: lazyLogic, size: size, res: r}
+		c.setLazy(lazyLogic, size, 0, 0, r)
 	case aluAnd, aluTest:
 		r = a & b
-		c.lf = lazyFlags{op: lazyLogic, size: size, res: r}
+		c.setLazy(lazyLogic, size, 0, 0, r)
 	case aluXor:
 		r = a ^ b
-		c.lf = lazyFlags{op: lazyLogic, size: size, res: r}
+		c.setLazy(lazyLogic, size, 0, 0, r)
 	}
 	return r
 }
@@ -153,7 +155,7 @@ func opADD(c *CPU, in *Inst) flow {
 		a := *d
 		r := a + b
 		*d = r
-		c.lf = lazyFlags{op: lazyAdd, size: 4, a: a, b: b, res: r}
+		c.setLazy(lazyAdd, 4, a, b, r)
 		return flowNext
 	}
 	return c.alu(in, aluAdd)
@@ -165,7 +167,7 @@ func opSUB(c *CPU, in *Inst) flow {
 		a := *d
 		r := a - b
 		*d = r
-		c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: b, res: r}
+		c.setLazy(lazySub, 4, a, b, r)
 		return flowNext
 	}
 	return c.alu(in, aluSub)
@@ -175,7 +177,7 @@ func opCMP(c *CPU, in *Inst) flow {
 	if in.Form == formRR || in.Form == formRI {
 		d, b := c.rrOrRI(in)
 		a := *d
-		c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: b, res: a - b}
+		c.setLazy(lazySub, 4, a, b, a-b)
 		return flowNext
 	}
 	return c.alu(in, aluCmp)
@@ -186,7 +188,7 @@ func opAND(c *CPU, in *Inst) flow {
 		d, b := c.rrOrRI(in)
 		r := *d & b
 		*d = r
-		c.lf = lazyFlags{op: lazyLogic, size: 4, res: r}
+		c.setLazy(lazyLogic, 4, 0, 0, r)
 		return flowNext
 	}
 	return c.alu(in, aluAnd)
@@ -197,7 +199,7 @@ func opOR(c *CPU, in *Inst) flow {
 		d, b := c.rrOrRI(in)
 		r := *d | b
 		*d = r
-		c.lf = lazyFlags{op: lazyLogic, size: 4, res: r}
+		c.setLazy(lazyLogic, 4, 0, 0, r)
 		return flowNext
 	}
 	return c.alu(in, aluOr)
@@ -208,7 +210,7 @@ func opXOR(c *CPU, in *Inst) flow {
 		d, b := c.rrOrRI(in)
 		r := *d ^ b
 		*d = r
-		c.lf = lazyFlags{op: lazyLogic, size: 4, res: r}
+		c.setLazy(lazyLogic, 4, 0, 0, r)
 		return flowNext
 	}
 	return c.alu(in, aluXor)
@@ -217,7 +219,7 @@ func opXOR(c *CPU, in *Inst) flow {
 func opTEST(c *CPU, in *Inst) flow {
 	if in.Form == formRR || in.Form == formRI {
 		d, b := c.rrOrRI(in)
-		c.lf = lazyFlags{op: lazyLogic, size: 4, res: *d & b}
+		c.setLazy(lazyLogic, 4, 0, 0, *d&b)
 		return flowNext
 	}
 	return c.alu(in, aluTest)
@@ -269,7 +271,9 @@ func opINC(c *CPU, in *Inst) flow {
 	if in.Args[0].Kind == argReg && in.Args[0].Size == 4 {
 		r := in.Args[0].Reg & 7
 		a := c.Regs[r]
-		c.lf = lazyFlags{op: lazyInc, size: 4, a: a, b: 1, res: a + 1, cin: b2u(c.cf())}
+		cin := b2u(c.cf()) // before the lazy state is replaced
+		c.setLazy(lazyInc, 4, a, 1, a+1)
+		c.lf.cin = cin
 		c.Regs[r] = a + 1
 		return flowNext
 	}
@@ -280,7 +284,9 @@ func opDEC(c *CPU, in *Inst) flow {
 	if in.Args[0].Kind == argReg && in.Args[0].Size == 4 {
 		r := in.Args[0].Reg & 7
 		a := c.Regs[r]
-		c.lf = lazyFlags{op: lazyDec, size: 4, a: a, b: 1, res: a - 1, cin: b2u(c.cf())}
+		cin := b2u(c.cf()) // before the lazy state is replaced
+		c.setLazy(lazyDec, 4, a, 1, a-1)
+		c.lf.cin = cin
 		c.Regs[r] = a - 1
 		return flowNext
 	}
@@ -428,7 +434,7 @@ func opXADD(c *CPU, in *Inst) flow {
 	if in.Args[0].Kind == argReg {
 		c.writeArg(in, 0, 0, r, false) // XADD r, r with the same register: the sum wins
 	}
-	c.lf = lazyFlags{op: lazyAdd, size: size, a: a, b: b, res: r}
+	c.setLazy(lazyAdd, size, a, b, r)
 	return flowNext
 }
 
@@ -451,7 +457,7 @@ func opCMPXCHG(c *CPU, in *Inst) flow {
 		}
 		c.setReg(EAX, uint16(size), d)
 	}
-	c.lf = lazyFlags{op: lazySub, size: size, a: acc, b: d, res: (acc - d) & sizeMask[size]}
+	c.setLazy(lazySub, size, acc, d, (acc-d)&sizeMask[size])
 	return flowNext
 }
 

@@ -77,10 +77,10 @@ func (c *CPU) Run(budget uint64) StopReason {
 					d := &c.Regs[in.Args[0].Reg&7]
 					a := *d
 					if in.Fast == fastCmpRM {
-						c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: v, res: a - v}
+						c.setLazy4(lazySub, a, v, a-v)
 					} else {
 						*d = a + v
-						c.lf = lazyFlags{op: lazyAdd, size: 4, a: a, b: v, res: a + v}
+						c.setLazy4(lazyAdd, a, v, a+v)
 					}
 				} else {
 					r = c.memFault()
@@ -90,7 +90,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 				if a, ok := mem.Read32(addr); ok {
 					v := c.Regs[in.Args[1].Reg&7]
 					if mem.Write32(addr, a+v) {
-						c.lf = lazyFlags{op: lazyAdd, size: 4, a: a, b: v, res: a + v}
+						c.setLazy4(lazyAdd, a, v, a+v)
 					} else {
 						r = c.memFault()
 					}
@@ -99,7 +99,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 				}
 			case fastCmpMI:
 				if a, ok := mem.Read32(c.eaFlat(in)); ok {
-					c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: in.Imm, res: a - in.Imm}
+					c.setLazy4(lazySub, a, in.Imm, a-in.Imm)
 				} else {
 					r = c.memFault()
 				}
@@ -118,7 +118,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 				}
 				a := *d
 				*d = a + v
-				c.lf = lazyFlags{op: lazyAdd, size: 4, a: a, b: v, res: a + v}
+				c.setLazy4(lazyAdd, a, v, a+v)
 			case fastSubRR, fastSubRI, fastCmpRR, fastCmpRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				v := in.Imm
@@ -129,7 +129,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 				if in.Fast <= fastSubRI {
 					*d = a - v
 				}
-				c.lf = lazyFlags{op: lazySub, size: 4, a: a, b: v, res: a - v}
+				c.setLazy4(lazySub, a, v, a-v)
 			case fastAndRR, fastAndRI, fastTestRR, fastTestRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				v := in.Imm
@@ -140,7 +140,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 				if in.Fast <= fastAndRI {
 					*d = res
 				}
-				c.lf = lazyFlags{op: lazyLogic, size: 4, res: res}
+				c.setLogic4(res)
 			case fastOrRR, fastOrRI, fastXorRR, fastXorRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				v := in.Imm
@@ -154,17 +154,19 @@ func (c *CPU) Run(budget uint64) StopReason {
 					res = *d ^ v
 				}
 				*d = res
-				c.lf = lazyFlags{op: lazyLogic, size: 4, res: res}
+				c.setLogic4(res)
 			case fastIncR, fastDecR:
 				d := &c.Regs[in.Args[0].Reg&7]
 				a := *d
 				cin := b2u(c.cf())
 				if in.Fast == fastIncR {
 					*d = a + 1
-					c.lf = lazyFlags{op: lazyInc, size: 4, a: a, b: 1, res: a + 1, cin: cin}
+					c.setLazy4(lazyInc, a, 1, a+1)
+					c.lf.cin = cin
 				} else {
 					*d = a - 1
-					c.lf = lazyFlags{op: lazyDec, size: 4, a: a, b: 1, res: a - 1, cin: cin}
+					c.setLazy4(lazyDec, a, 1, a-1)
+					c.lf.cin = cin
 				}
 			case fastLea:
 				c.Regs[in.Args[0].Reg&7] = c.eaFlat(in)
