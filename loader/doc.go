@@ -54,13 +54,68 @@
 //
 // # saferwall/pe
 //
-// The loader's own parser is the source of truth for everything it maps;
-// Inspect also decodes the Rich header and the Authenticode certificate
-// itself. github.com/saferwall/pe cannot be part of the default build: it
-// imports github.com/edsrzf/mmap-go, which does not compile for GOOS=js
-// (the page), and needs golang.org/x/sys in go.sum. With `-tags saferwall`
-// (native only), inspect_saferwall.go adds saferwall's anomaly list to
-// reports.
+// Parse reads every file with github.com/saferwall/pe, in every build (the
+// page's GOOS=js too: go.mod points mmap-go at third_party/mmap-go, whose js
+// stub is never called because the loader only uses pe.NewBytes). The
+// order bounds saferwall's work on hostile files (parseAll):
+//
+//  1. the file size limit and the classification (identify: DOS, NE, LE,
+//     64-bit, foreign machine; saferwall has no sentences for these);
+//  2. saferwall parses the DOS, Rich, NT and optional headers and the section
+//     table (Options.Fast; its COFF symbol parse is skipped with a cap of
+//     1, because running never needs symbols and it decodes each record by
+//     reflection; the loader reads them itself up to Limits.MaxSymbols);
+//     the header fields of File come from saferwall's structures;
+//  3. the loader's own validation, the second layer: alignments, section
+//     order and overlaps, every directory RVA inside SizeOfImage, and its
+//     own bounded parse of imports, delay imports, exports, relocations, TLS
+//     and symbols, which yields the typed errors and enforces Limits;
+//  4. only a file that passed all of that has its directories parsed by
+//     saferwall (imports incl. by ordinal, exports incl. forwarders, base
+//     relocations capped at 4096 per block, TLS, delay imports, CLR header;
+//     exceptions, debug, load config, bound imports, IAT, certificates
+//     (not validated), resources and CLR metadata omitted), under recover,
+//     with a logger that keeps its warnings as notes (its default logs to
+//     stdout), and the tables are cross-checked entry by entry.
+//
+// Where the two disagree the loader's reading is used and the difference
+// becomes a note that Inspect shows as an anomaly. The tables handed to
+// Map and BindImports are therefore always the ones read the way the
+// Windows loader reads them, because saferwall differs on exactly the
+// inputs that matter to a loader:
+//
+//   - it reads file offsets, while Map lays out sections with the 512-byte
+//     raw-pointer rounding and zero-filled tails (readRVA), so a hostile
+//     file can show saferwall other bytes than the CPU will see;
+//   - it reads all 16 data directories whatever NumberOfRvaAndSizes and
+//     SizeOfOptionalHeader say, needs the full 224-byte optional header and
+//     97 bytes of file (tiny PEs), and refuses an ImageBase that is not
+//     64 KiB aligned; in those cases the headers come from the bytes
+//     directly and the file still loads as on Windows;
+//   - it sorts the section table by address (hiding a descending table,
+//     which the loader refuses) and drops the sections after one with three
+//     anomalies;
+//   - it silently truncates: 0x2000 distinct export addresses, 4096
+//     relocations per block, import tables at its heuristics, where
+//     a truncated table would corrupt a running image, not fail it;
+//   - its export parser prints to stdout when a name is not a plain C/C++
+//     identifier (it would corrupt a guest's output on the CLI) and scans
+//     names and forwarders up to 1 MiB each, so it only runs on export
+//     tables of at most 0x2000 entries whose names are all plain
+//     identifiers (exportsSafeForSaferwall);
+//   - its directory errors are log lines, not errors: the typed errors and
+//     their sentences come from step 3.
+//
+// .NET: a CLR data directory makes Parse refuse the file (as the loader's
+// step 3 sees it); saferwall's parsed CLR header is cross-checked. Inspect
+// adds saferwall's anomaly list (prefixed "saferwall: "), its log messages
+// and the cross-check notes, and uses its Rich header when the loader's
+// decoder (which also verifies the checksum) finds none. Resources and the
+// Authenticode certificate stay the loader's own decoders: they produce the
+// Report's types directly, are bounded by Limits.MaxResources, and the
+// certificate is described, not validated, so saferwall's crypto adds
+// nothing. The cost of the double parse is in the benchmarks (bench_test.go,
+// saferwall_test.go).
 //
 // Package pewriter (loader/pewriter) writes PE32 files from a description;
 // the tests use it, and core/win32 uses it to synthesize the system DLLs.

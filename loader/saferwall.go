@@ -43,14 +43,17 @@ type swFile struct {
 	ok, dirs bool
 }
 
-// swOptions bounds saferwall/pe's work: COFF symbols and per-block
-// relocations are capped by lim, certificates and signatures are not
+// swOptions bounds saferwall/pe's work: its COFF symbol parse is skipped
+// (a cap of 1: the loader reads the symbols itself, bounded by
+// Limits.MaxSymbols, and running never needs them; saferwall would decode
+// each record by reflection), per-block relocations are capped at 4096 (a
+// real block has at most 2049), certificates and signatures are not
 // validated (no crypto, no trust store), and directories the loader does
 // not need are omitted.
 func swOptions(lim Limits, notes *[]string) *pe.Options {
 	return &pe.Options{
 		Fast:                       true, // directories come later, from parseDirs
-		MaxCOFFSymbolsCount:        uint32(lim.MaxSymbols),
+		MaxCOFFSymbolsCount:        1,
 		MaxRelocEntriesCount:       uint32(min(lim.MaxRelocs, 4096)),
 		DisableCertValidation:      true,
 		DisableSignatureValidation: true,
@@ -350,7 +353,11 @@ func (r *Report) fromSaferwall(s *swFile, f *File) {
 		}
 	}
 	if s.f != nil {
+		nsyms := s.f.NtHeader.FileHeader.NumberOfSymbols
 		for _, a := range s.f.Anomalies {
+			if a == pe.AnoCOFFSymbolsCount && nsyms <= uint32(DefaultLimits().MaxSymbols) {
+				continue // the cap of 1 (swOptions), not the file
+			}
 			add("saferwall: " + a)
 		}
 		if rh := s.f.RichHeader; r.Rich == nil && len(rh.CompIDs) > 0 {
