@@ -71,36 +71,60 @@ func (s *Space) fillR(a uint32, p *pte) {
 }
 
 // fillW caches a page in the write TLB of s if a write to it needs no slow-path action: writable
-// without write-copy, not guard, not code, and holding a frame referenced only by this page.
+// without write-copy, not guard, no code mark on the page or its frame, and a frame that no one else
+// maps or that is shared in place (MapShared).
 func (s *Space) fillW(a uint32, p *pte) {
-	if p.prot&(ProtWrite|ProtCopy|ProtGuard) == ProtWrite && !p.code && p.f != nil && p.f.refs == 1 {
+	if p.writeFast() {
 		s.wtlb[(a>>pageShift)&tlbMask] = tlbEntry{a >> pageShift, p.f.data}
 	}
 }
 
+func (p *pte) writeFast() bool {
+	return p.prot&(ProtWrite|ProtCopy|ProtGuard) == ProtWrite && !p.code && p.f != nil && !p.f.code &&
+		(p.f.refs == 1 || p.shared)
+}
+
+// inPlace reports whether writes to p go to its frame even when others map it: p was mapped by
+// MapShared and is writable without write-copy. Any other write to a frame referenced elsewhere
+// (forced writes to read-only pages included) copies the frame first.
+func (p *pte) inPlace() bool {
+	return p.shared && p.prot&(ProtWrite|ProtCopy) == ProtWrite
+}
+
+// generation is PageGen of p: the later of its own generation and its frame's.
+func (p *pte) generation() uint32 {
+	if p.f != nil && p.f.gen > p.gen {
+		return p.f.gen
+	}
+	return p.gen
+}
+
 // prepareWrite makes the page at a (owned by s) ready for a write and returns its bytes: it gives a
 // demand-zero page a frame, breaks copy-on-write sharing (copying unless the frame has no other
-// reference left), turns write-copy into write, and bumps the generation of a code page.
+// reference left), turns write-copy into write, and gives a code frame a fresh generation.
 func (s *Space) prepareWrite(a uint32, p *pte) *[PageSize]byte {
 	switch {
 	case p.f == nil:
-		p.f = &frame{data: new([PageSize]byte), refs: 1}
+		p.f = &frame{data: new([PageSize]byte), refs: 1, code: p.code}
 		s.invalidatePage(a)
-	case p.f.refs > 1:
-		nf := &frame{data: new([PageSize]byte), refs: 1}
+	case p.f.refs > 1 && !p.inPlace():
+		nf := &frame{data: new([PageSize]byte), refs: 1, code: p.code}
 		*nf.data = *p.f.data
 		p.f.refs--
 		p.f = nf
+		p.shared = false
+		p.gen = s.m.nextGen() // the page now shows another frame, whose generation is older
 		s.cowCopies++
 		s.invalidatePage(a)
 	case p.prot&ProtCopy != 0:
+		p.shared = false
 		s.cowTakeovers++
 	}
 	if p.prot&ProtCopy != 0 {
 		p.prot = p.prot&^ProtCopy | ProtWrite
 	}
-	if p.code {
-		p.gen++
+	if p.f.code {
+		p.f.gen = s.m.nextGen()
 	}
 	return p.f.data
 }
@@ -410,30 +434,40 @@ func (s *Space) ReadUTF16(a uint32, maxChars int) (string, error) {
 	return string(out), err
 }
 
-// PageGen returns the generation of the page holding a. It changes whenever the page's protection
-// changes, it is committed, decommitted or released, and on every write to it after MarkCode (writes
-// through the write TLB are impossible on marked pages). A page that never had an entry has generation 0.
+// PageGen returns the generation of the page holding a, for the interpreter's translation cache. It
+// changes whenever the page is committed, re-protected, decommitted, released or remapped (ShareFrom,
+// MapShared, a copy-on-write copy), and on every write to its bytes after MarkCode, through this or
+// any other space sharing the frame in place. Generations are machine-wide sequence numbers, so a
+// changed page never shows an earlier value again (until 2^32 changes wrap). A page that never had
+// an entry has generation 0.
 func (s *Space) PageGen(a uint32) uint32 {
 	o := s.owner(a)
 	if s.isKernel {
 		o = s
 	}
 	if p := o.lookup(a); p != nil {
-		return p.gen
+		return p.generation()
 	}
 	return 0
 }
 
 // MarkCode records that the page holding a has cached translations: from now on every write to it
-// goes through the slow path and bumps its generation. The mark lasts until the page is decommitted
-// or released. Marking an uncommitted page does nothing.
+// (and to its frame, through any space) goes through the slow path and bumps its generation. The
+// mark lasts until the page is decommitted or released. Marking an uncommitted page does nothing.
 func (s *Space) MarkCode(a uint32) {
 	o := s.owner(a)
 	if s.isKernel {
 		o = s
 	}
-	if p := o.lookup(a); p != nil && p.committed && !p.code {
+	p := o.lookup(a)
+	if p == nil || !p.committed {
+		return
+	}
+	if !p.code {
 		p.code = true
 		o.invalidateWPage(a)
+	}
+	if p.f != nil {
+		s.m.markFrameCode(p.f)
 	}
 }

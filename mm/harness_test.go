@@ -39,6 +39,7 @@ type harness struct {
 	ref    *refMachine
 	spaces []*Space // parallel to ref.spaces; [0] is the kernel
 	step   int
+	trace  bool
 	// outcomes counts, per operation name, how often it succeeded and failed (logged by the tests, to
 	// show the sequences exercise both).
 	outcomes map[string]*[2]int
@@ -270,7 +271,11 @@ func (h *harness) run(data []byte) {
 func (h *harness) op(r *opReader) {
 	i := h.pickSpace(r)
 	s, rs := h.spaces[i], h.ref.spaces[i]
-	switch code := r.u8() % 20; code {
+	code := r.u8() % 21
+	if h.trace {
+		h.tb.Logf("step %d: space %d op %d at byte %d", h.step+0, i, code, r.i)
+	}
+	switch code {
 	case 0, 1: // reserve
 		addr := h.addr(r, i)
 		if r.u8()%3 == 0 {
@@ -335,6 +340,7 @@ func (h *harness) op(r *opReader) {
 		le.PutUint64(buf[:], v)
 		code := h.codeSet(s, addr, n)
 		gens := h.gens(s, addr, uint32(n))
+		codeGens := h.codeGens()
 		var ok bool
 		switch n {
 		case 1:
@@ -350,13 +356,14 @@ func (h *harness) op(r *opReader) {
 		if rs.kernel {
 			mode = AccessKernel
 		}
-		wf := h.ref.write(rs, addr, buf[:n], AccessWrite|mode)
+		wf, written := h.ref.write(rs, addr, buf[:n], AccessWrite|mode)
 		h.count("write/"+wf.Reason.String(), ok)
 		if ok != (wf == Fault{}) || !ok && s.LastFault() != wf {
 			h.fatalf("Write%d(%#x) = %v (%v); model %v", n*8, addr, ok, s.LastFault(), wf)
 		}
 		if ok {
 			h.gensChanged(s, gens, "write to code", func(a uint32) bool { return code[a] })
+			h.codeGensChanged(codeGens, written)
 		}
 	case 9, 10: // hot read
 		addr := h.accessAddr(r, i)
@@ -403,12 +410,16 @@ func (h *harness) op(r *opReader) {
 		for j := range buf {
 			buf[j] = byte(h.step + j)
 		}
+		codeGens := h.codeGens()
 		err := s.WriteBytes(addr, buf, acc)
 		mode := acc
 		if rs.kernel {
 			mode |= AccessKernel
 		}
-		wf := h.ref.write(rs, addr, buf, AccessWrite|mode)
+		wf, written := h.ref.write(rs, addr, buf, AccessWrite|mode)
+		if wf == (Fault{}) {
+			h.codeGensChanged(codeGens, written)
+		}
 		h.count("write-bytes", err == nil)
 		if (err == nil) != (wf == Fault{}) || err != nil && err != error(wf) {
 			h.fatalf("WriteBytes(%#x,%d,%#x) = %v; model %v", addr, n, acc, err, wf)
@@ -444,7 +455,8 @@ func (h *harness) op(r *opReader) {
 		if n != len(wb) || ok != (wf == Fault{}) || !ok && s.LastFault() != wf || !bytes.Equal(buf[:n], wb) {
 			h.fatalf("Fetch(%#x,%d) = %d,%v (%v); model %d,%v", addr, len(buf), n, ok, s.LastFault(), len(wb), wf)
 		}
-	case 14: // share
+	case 14, 20: // share, map shared
+		inPlace := code == 20
 		j := h.pickSpace(r)
 		src, rsrc := h.spaces[j], h.ref.spaces[j]
 		srcAddr, dstAddr := h.committedAddr(r, j), h.regionAddr(r, i)
@@ -458,9 +470,15 @@ func (h *harness) op(r *opReader) {
 			typ = TypeNone
 		}
 		gens := h.gens(s, dstAddr, size)
-		err := s.ShareFrom(src, srcAddr, dstAddr, size, prot, typ)
-		h.count("share/"+kindName(err), err == nil)
-		if wk := h.ref.share(rs, rsrc, srcAddr, dstAddr, size, prot, typ); kindOf(err) != wk {
+		var err error
+		if inPlace {
+			err = s.MapShared(src, srcAddr, dstAddr, size, prot, typ)
+			h.count("map-shared/"+kindName(err), err == nil)
+		} else {
+			err = s.ShareFrom(src, srcAddr, dstAddr, size, prot, typ)
+			h.count("share/"+kindName(err), err == nil)
+		}
+		if wk := h.ref.share(rs, rsrc, srcAddr, dstAddr, size, prot, typ, inPlace); kindOf(err) != wk {
 			h.fatalf("ShareFrom(%d,%#x,%#x,%#x,%v,%v) = %v; model %v", j, srcAddr, dstAddr, size, prot, typ, err, wk)
 		}
 		if err == nil {
@@ -587,6 +605,37 @@ func (h *harness) refString(rs *refSpace, a uint32, max int, wide bool) (string,
 		a++
 	}
 	return string(out), &Error{"read-string", a, 0, ErrTooLong}
+}
+
+type codePage struct {
+	space int
+	addr  uint32
+	frame *refFrame
+}
+
+// codeGens records the generation of every code-marked page of every space, by the model's marks.
+func (h *harness) codeGens() map[codePage]uint32 {
+	g := map[codePage]uint32{}
+	for i, rs := range h.ref.spaces {
+		for pn, p := range rs.pages {
+			if p.code {
+				g[codePage{i, pn << pageShift, p.frame}] = h.spaces[i].PageGen(pn << pageShift)
+			}
+		}
+	}
+	return g
+}
+
+// codeGensChanged checks that every code-marked page that showed one of the written frames before
+// the write (in any space) has a new generation.
+func (h *harness) codeGensChanged(before map[codePage]uint32, written []*refFrame) {
+	for cp, g := range before {
+		for _, f := range written {
+			if cp.frame == f && f != nil && h.spaces[cp.space].PageGen(cp.addr) == g {
+				h.fatalf("write to a frame did not change the generation of code page %#x in space %d", cp.addr, cp.space)
+			}
+		}
+	}
 }
 
 // gens records the generations of the pages of [addr, addr+size) (at most 64 pages).

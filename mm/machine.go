@@ -9,6 +9,29 @@ type Machine struct {
 	committed uint64 // bytes committed by all spaces, the kernel included
 	kernel    *Space
 	spaces    map[*Space]struct{} // open spaces, the kernel included (for Verify)
+	genSeq    uint32              // the last page generation handed out
+}
+
+// nextGen returns a fresh generation, greater than every one handed out before (until it wraps after
+// 2^32 changes). Page generations are machine-wide so that PageGen can combine a page's own
+// generation with its frame's (see pte.generation) and still never return an earlier value.
+func (m *Machine) nextGen() uint32 {
+	m.genSeq++
+	return m.genSeq
+}
+
+// markFrameCode marks f as holding code. If other PTEs map f, some of them (shared in place) may
+// hold it in their write TLBs, which would bypass the generation bump: drop every write TLB.
+func (m *Machine) markFrameCode(f *frame) {
+	if f.code {
+		return
+	}
+	f.code = true
+	if f.refs > 1 {
+		for s := range m.spaces {
+			s.flushWTLB()
+		}
+	}
 }
 
 // NewMachine returns a machine whose spaces together may commit at most commitLimit bytes

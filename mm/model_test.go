@@ -14,10 +14,13 @@ type refFrame struct {
 }
 
 type refPage struct {
-	prot  Prot
-	frame *refFrame // nil: demand-zero
-	code  bool
+	prot   Prot
+	frame  *refFrame // nil: demand-zero
+	code   bool
+	shared bool // MapShared: writes in place while writable without write-copy
 }
+
+func (p *refPage) inPlace() bool { return p.shared && p.prot&ProtWrite != 0 && p.prot&ProtCopy == 0 }
 
 type refRegion struct {
 	base, size uint32
@@ -294,7 +297,7 @@ func (m *refMachine) protect(s *refSpace, addr, size uint32, prot Prot) (Prot, E
 	return old, 0
 }
 
-func (m *refMachine) share(dst, src *refSpace, srcAddr, dstAddr, size uint32, prot Prot, typ Type) ErrorKind {
+func (m *refMachine) share(dst, src *refSpace, srcAddr, dstAddr, size uint32, prot Prot, typ Type, inPlace bool) ErrorKind {
 	switch {
 	case !prot.Valid():
 		return ErrInvalidProt
@@ -311,13 +314,10 @@ func (m *refMachine) share(dst, src *refSpace, srcAddr, dstAddr, size uint32, pr
 	if !so.owns(srcAddr) || !so.owns(uint32(uint64(srcAddr)+n-1)) {
 		return ErrInvalidAddress
 	}
-	var frames []*refFrame
 	for a := uint64(srcAddr); a < uint64(srcAddr)+n; a += PageSize {
-		p := so.pages[uint32(a>>pageShift)]
-		if p == nil {
+		if so.pages[uint32(a>>pageShift)] == nil {
 			return ErrNotCommitted
 		}
-		frames = append(frames, p.frame)
 	}
 	dstEnd := uint64(dstAddr) + n
 	if !dst.owns(dstAddr) || !dst.owns(uint32(dstEnd-1)) {
@@ -361,6 +361,17 @@ func (m *refMachine) share(dst, src *refSpace, srcAddr, dstAddr, size uint32, pr
 	if newRegion {
 		dst.regions[dstAddr] = &refRegion{dstAddr, uint32(n), prot, typ}
 	}
+	var frames []*refFrame
+	for a := uint64(srcAddr); a < uint64(srcAddr)+n; a += PageSize {
+		p := so.pages[uint32(a>>pageShift)]
+		if inPlace {
+			if p.frame == nil {
+				p.frame = &refFrame{data: make([]byte, PageSize)}
+			}
+			p.shared = true
+		}
+		frames = append(frames, p.frame)
+	}
 	for i, a := 0, uint64(dstAddr); a < dstEnd; i, a = i+1, a+PageSize {
 		pn := uint32(a >> pageShift)
 		p := dst.pages[pn]
@@ -370,6 +381,7 @@ func (m *refMachine) share(dst, src *refSpace, srcAddr, dstAddr, size uint32, pr
 		}
 		p.frame = frames[i]
 		p.prot = prot
+		p.shared = inPlace && prot&ProtCopy == 0
 	}
 	return 0
 }
@@ -385,7 +397,7 @@ func (m *refMachine) clone(s *refSpace) (*refSpace, ErrorKind) {
 		c.regions[b] = &rr
 	}
 	for pn, p := range s.pages {
-		c.pages[pn] = &refPage{prot: p.prot, frame: p.frame}
+		c.pages[pn] = &refPage{prot: p.prot, frame: p.frame, shared: p.shared}
 	}
 	m.spaces = append(m.spaces, c)
 	return c, 0
@@ -466,13 +478,15 @@ func (m *refMachine) read(s *refSpace, a uint32, n int, acc Access) ([]byte, Fau
 	return out, Fault{}
 }
 
-// write checks every page, then writes byte by byte, breaking sharing per page first.
-func (m *refMachine) write(s *refSpace, a uint32, data []byte, acc Access) Fault {
+// write checks every page, then writes byte by byte, breaking sharing per page first. It returns
+// the fault, or the frames written.
+func (m *refMachine) write(s *refSpace, a uint32, data []byte, acc Access) (Fault, []*refFrame) {
+	var written []*refFrame
 	for i := 0; i < len(data); i++ {
 		ai := a + uint32(i)
 		if i == 0 || ai%PageSize == 0 {
 			if p, _, f := m.check(s, ai, acc, true); p == nil {
-				return f
+				return f, nil
 			}
 		}
 	}
@@ -484,20 +498,23 @@ func (m *refMachine) write(s *refSpace, a uint32, data []byte, acc Access) Fault
 			switch {
 			case p.frame == nil:
 				p.frame = &refFrame{data: make([]byte, PageSize)}
-			case m.refs(p.frame) > 1:
+			case m.refs(p.frame) > 1 && !p.inPlace():
 				p.frame = &refFrame{data: append([]byte(nil), p.frame.data...)}
+				p.shared = false
 				o.cowCopies++
 			case p.prot&ProtCopy != 0:
+				p.shared = false
 				o.cowTakeovers++
 			}
 			if p.prot&ProtCopy != 0 {
 				p.prot = p.prot&^ProtCopy | ProtWrite
 			}
 			cur = p
+			written = append(written, p.frame)
 		}
 		cur.frame.data[ai%PageSize] = data[i]
 	}
-	return Fault{}
+	return Fault{}, written
 }
 
 func (m *refMachine) fetch(s *refSpace, a uint32, n int) ([]byte, Fault) {
@@ -591,7 +608,7 @@ func (m *refMachine) pageInfo(s *refSpace, a uint32) PageInfo {
 	pi.State, pi.Prot, pi.Code, pi.Resident = StateCommit, p.prot, p.code, p.frame != nil
 	if p.frame != nil && m.refs(p.frame) > 1 {
 		pi.Sharing = Shared
-		if p.prot&(ProtWrite|ProtCopy) != 0 {
+		if p.prot&(ProtWrite|ProtCopy) != 0 && !p.inPlace() {
 			pi.Sharing = SharedCOW
 		}
 	}

@@ -11,10 +11,14 @@ const (
 	tableSize = 1024 // PTEs per table
 )
 
-// frame is one page of host memory with a reference count: the number of PTEs (in any Space) that map it.
+// frame is one page of host memory with a reference count: the number of PTEs (in any Space) that map
+// it. code is set once any PTE mapping it has been marked with MarkCode; from then on every write to
+// the frame sets gen to a fresh machine generation, which PageGen reports for every PTE mapping it.
 type frame struct {
 	data *[PageSize]byte
 	refs int32
+	gen  uint32
+	code bool
 }
 
 // zeroPage backs reads of committed pages that were never written (demand-zero). It is never written:
@@ -26,10 +30,11 @@ var zeroPage [PageSize]byte
 // release so that their generation keeps increasing.
 type pte struct {
 	f         *frame // nil: demand-zero (reads see zeroPage)
-	gen       uint32
+	gen       uint32 // a machine generation: fresh on every change of mapping or protection
 	prot      Prot
 	committed bool
-	code      bool
+	code      bool // MarkCode'd (then f, if any, is marked too)
+	shared    bool // mapped by MapShared: writes go to the frame in place even if others map it
 }
 
 func (p *pte) data() *[PageSize]byte {
@@ -345,7 +350,7 @@ func (s *Space) Commit(addr, size uint32, prot Prot) error {
 		p := s.ptePtr(uint32(a))
 		p.committed = true
 		p.prot = prot
-		p.gen++
+		p.gen = s.m.nextGen()
 	}
 	s.invalidateRange(start, end)
 	return nil
@@ -362,8 +367,9 @@ func (s *Space) decommitPage(p *pte) {
 	}
 	p.committed = false
 	p.code = false
+	p.shared = false
 	p.prot = ProtNone
-	p.gen++
+	p.gen = s.m.nextGen()
 	s.committedPages--
 	s.m.uncharge(1)
 }
@@ -415,7 +421,7 @@ func (s *Space) Release(base uint32) error {
 func (s *Space) releaseRegion(r region) {
 	s.forEachPTE(uint64(r.base), r.end(), func(_ uint32, p *pte) {
 		s.decommitPage(p)
-		p.gen++
+		p.gen = s.m.nextGen()
 	})
 	s.invalidateRange(uint64(r.base), r.end())
 }
@@ -440,7 +446,7 @@ func (s *Space) Protect(addr, size uint32, prot Prot) (Prot, error) {
 	for a := start; a < end; a += PageSize {
 		p := s.lookup(uint32(a))
 		p.prot = prot
-		p.gen++
+		p.gen = s.m.nextGen()
 	}
 	s.invalidateRange(start, end)
 	return old, nil
@@ -552,7 +558,7 @@ func (s *Space) PageInfo(a uint32) PageInfo {
 	if p == nil {
 		return pi
 	}
-	pi.Gen = p.gen
+	pi.Gen = p.generation()
 	if !p.committed {
 		return pi
 	}
@@ -562,7 +568,7 @@ func (s *Space) PageInfo(a uint32) PageInfo {
 	pi.Resident = p.f != nil
 	if p.f != nil && p.f.refs > 1 {
 		pi.Sharing = Shared
-		if p.prot.Writable() {
+		if p.prot.Writable() && !p.inPlace() {
 			pi.Sharing = SharedCOW
 		}
 	}
@@ -599,7 +605,20 @@ func (s *Space) Stats() Stats {
 // reservation of type typ with allocation protection prot is made. src may be s itself or
 // Machine.Kernel (for src's kernel-half pages); the destination must be in s's own half.
 func (s *Space) ShareFrom(src *Space, srcAddr, dstAddr, size uint32, prot Prot, typ Type) error {
-	const op = "share"
+	return s.share("share", src, srcAddr, dstAddr, size, prot, typ, false)
+}
+
+// MapShared is ShareFrom without copy-on-write, for section objects mapped by several processes
+// (CreateFileMapping/MapViewOfFile): the source pages and the new ones are marked shared, and a write
+// through any shared mapping of a frame changes it in place, seen by every space that maps it.
+// Untouched source pages get their frames now. With ProtCopy in prot the new mapping is instead a
+// copy-on-write view (FILE_MAP_COPY): it sees writes made through the shared mappings until it
+// writes a page itself, which then becomes private. Arguments and errors are as for ShareFrom.
+func (s *Space) MapShared(src *Space, srcAddr, dstAddr, size uint32, prot Prot, typ Type) error {
+	return s.share("map-shared", src, srcAddr, dstAddr, size, prot, typ, true)
+}
+
+func (s *Space) share(op string, src *Space, srcAddr, dstAddr, size uint32, prot Prot, typ Type, inPlace bool) error {
 	switch {
 	case s.closed:
 		return &Error{op, dstAddr, size, ErrClosed}
@@ -620,13 +639,10 @@ func (s *Space) ShareFrom(src *Space, srcAddr, dstAddr, size uint32, prot Prot, 
 	if !so.ownsAddr(srcAddr) || !so.ownsAddr(uint32(uint64(srcAddr)+n-1)) {
 		return &Error{op, srcAddr, size, ErrInvalidAddress}
 	}
-	frames := make([]*frame, 0, n/PageSize)
 	for a := uint64(srcAddr); a < uint64(srcAddr)+n; a += PageSize {
-		p := so.lookup(uint32(a))
-		if p == nil || !p.committed {
+		if p := so.lookup(uint32(a)); p == nil || !p.committed {
 			return &Error{op, srcAddr, size, ErrNotCommitted}
 		}
-		frames = append(frames, p.f)
 	}
 	// Destination.
 	dstEnd := uint64(dstAddr) + n
@@ -679,11 +695,22 @@ func (s *Space) ShareFrom(src *Space, srcAddr, dstAddr, size uint32, prot Prot, 
 			return err
 		}
 	}
-	// Take the new references before dropping old ones, so sharing a page onto itself keeps its frame.
-	for _, f := range frames {
-		if f != nil {
-			f.refs++
+	// Collect the source frames, taking the new references before any old one is dropped, so that
+	// sharing a page onto itself keeps its frame. A shared mapping needs real frames to share.
+	frames := make([]*frame, 0, n/PageSize)
+	for a := uint64(srcAddr); a < uint64(srcAddr)+n; a += PageSize {
+		p := so.lookup(uint32(a))
+		if inPlace {
+			if p.f == nil {
+				p.f = &frame{data: new([PageSize]byte), refs: 1, code: p.code}
+				so.invalidatePage(uint32(a)) // its read TLB entry pointed at the zero page
+			}
+			p.shared = true
 		}
+		if p.f != nil {
+			p.f.refs++
+		}
+		frames = append(frames, p.f)
 	}
 	for i, a := 0, uint64(dstAddr); a < dstEnd; i, a = i+1, a+PageSize {
 		p := s.ptePtr(uint32(a))
@@ -693,10 +720,15 @@ func (s *Space) ShareFrom(src *Space, srcAddr, dstAddr, size uint32, prot Prot, 
 		p.f = frames[i]
 		p.committed = true
 		p.prot = prot
-		p.gen++
+		p.shared = inPlace && prot&ProtCopy == 0
+		p.gen = s.m.nextGen()
+		if p.code && p.f != nil {
+			s.m.markFrameCode(p.f)
+		}
 	}
-	// The source's frames are now shared: they may no longer be written through its write TLB.
-	if uint64(srcAddr)+n-uint64(srcAddr) >= tlbSize*PageSize {
+	// The source's frames are now shared: they may no longer be written through its write TLB
+	// (unless shared in place, which the refill will allow again).
+	if n >= tlbSize*PageSize {
 		so.flushWTLB()
 	} else {
 		for a := uint64(srcAddr); a < uint64(srcAddr)+n; a += PageSize {

@@ -1063,3 +1063,93 @@ func TestErrors_Strings(t *testing.T) {
 		}
 	}
 }
+
+func TestSpace_MapShared(t *testing.T) {
+	m := NewMachine(0)
+	h, a, b, c := m.NewSpace(), m.NewSpace(), m.NewSpace(), m.NewSpace()
+	sec := mustAlloc(t, h, 0x00400000, 2*PageSize, rw) // the section's pages, held by a prototype space
+	const view = 0x00500000
+	wantKind(t, a.MapShared(h, sec, view, 2*PageSize, rw, TypeMapped), 0)
+	wantKind(t, b.MapShared(h, sec, view, 2*PageSize, rw, TypeMapped), 0)
+	wantKind(t, c.MapShared(h, sec, view, 2*PageSize, ProtRead|ProtCopy, TypeMapped), 0) // FILE_MAP_COPY view
+	if h.Stats().Resident != 2*PageSize {
+		t.Fatal("MapShared did not give the untouched source pages frames")
+	}
+	for _, tc := range []struct {
+		s    *Space
+		addr uint32
+		want Sharing
+	}{{h, sec, Shared}, {a, view, Shared}, {b, view, Shared}, {c, view, SharedCOW}} {
+		if pi := tc.s.PageInfo(tc.addr); pi.Sharing != tc.want {
+			t.Fatalf("sharing %v at %#x, want %v", pi.Sharing, tc.addr, tc.want)
+		}
+	}
+	// A write through one shared view is seen by every mapping, the copy-on-write view included.
+	if !a.Write32(view, 0x11223344) {
+		t.Fatal(a.LastFault())
+	}
+	for i, s := range []*Space{b, c} {
+		if v, _ := s.Read32(view); v != 0x11223344 {
+			t.Fatalf("view %d sees %#x", i, v)
+		}
+	}
+	if v, _ := h.Read32(sec); v != 0x11223344 {
+		t.Fatalf("section holder sees %#x", v)
+	}
+	// The copy-on-write view writes: it gets a private copy and stops seeing the others' writes.
+	if !c.Write32(view, 0xCCCCCCCC) {
+		t.Fatal(c.LastFault())
+	}
+	if pi := c.PageInfo(view); pi.Sharing != Private || pi.Prot != rw {
+		t.Fatalf("copy view after write: %+v", pi)
+	}
+	b.Write32(view, 0xBBBBBBBB)
+	if v, _ := c.Read32(view); v != 0xCCCCCCCC {
+		t.Fatalf("copy view sees %#x", v)
+	}
+	if v, _ := a.Read32(view); v != 0xBBBBBBBB {
+		t.Fatalf("a sees %#x", v)
+	}
+	// Code in a shared page: a write through another space, even one that had the page in its write
+	// TLB before the mark, changes the generation.
+	a.Write32(view+PageSize, 1) // in a's write TLB now
+	g := b.PageGen(view + PageSize)
+	b.MarkCode(view + PageSize)
+	if !a.Write32(view+PageSize, 2) {
+		t.Fatal(a.LastFault())
+	}
+	if b.PageGen(view+PageSize) == g {
+		t.Fatal("a's write to a shared code frame did not change b's generation")
+	}
+	g = b.PageGen(view + PageSize)
+	if !a.Write8(view+PageSize+9, 3) || b.PageGen(view+PageSize) == g {
+		t.Fatal("second write: generation unchanged")
+	}
+	// A clone keeps the view shared in place.
+	d, err := a.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Write32(view, 0xDDDDDDDD)
+	if v, _ := b.Read32(view); v != 0xDDDDDDDD {
+		t.Fatalf("clone's write not shared: %#x", v)
+	}
+	// Read-only view: writes fault; a forced write copies and leaves the section alone.
+	if _, err := b.Protect(view, PageSize, ProtRead); err != nil {
+		t.Fatal(err)
+	}
+	if b.Write32(view, 5) || b.LastFault().Reason != FaultProtection {
+		t.Fatalf("write to read-only view: %v", b.LastFault())
+	}
+	if err := b.WriteBytes(view, []byte{0xEE}, AccessForce); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := a.Read8(view); v != 0xDD {
+		t.Fatalf("forced write leaked into the section: %#x", v)
+	}
+	if b.Stats().COWCopies != 1 || c.Stats().COWCopies != 1 || a.Stats().COWCopies != 0 {
+		t.Fatalf("copies a=%d b=%d c=%d", a.Stats().COWCopies, b.Stats().COWCopies, c.Stats().COWCopies)
+	}
+	wantKind(t, a.MapShared(h, sec, 0x00600000, 3*PageSize, rw, TypeMapped), ErrNotCommitted)
+	verify(t, m)
+}

@@ -195,9 +195,10 @@ func (t Type) String() string {
 // Sharing tells whether a committed page's frame is referenced by other pages (in this or other spaces).
 type Sharing uint8
 
-// Sharing values. A page is Shared when its frame has more than one reference and the page is not
-// writable; SharedCOW when it is writable (the next write copies it). Untouched (demand-zero) pages are
-// always Private.
+// Sharing values. A committed page is Private when its frame has one reference (or it has none yet:
+// untouched demand-zero pages are always Private). With more references it is SharedCOW when it is
+// writable and the next write copies it, and Shared otherwise (read-only, or shared in place by
+// MapShared, where writes are seen by every mapping).
 const (
 	Private Sharing = iota
 	Shared

@@ -77,8 +77,8 @@ func (s *Space) verify(refs map[*frame]int32) (uint64, error) {
 			p := &t[j]
 			a := uint32(di)<<22 | uint32(j)<<pageShift
 			if !p.committed {
-				if p.f != nil || p.code {
-					return 0, verr(s, "uncommitted page with a frame or code mark", a)
+				if p.f != nil || p.code || p.shared {
+					return 0, verr(s, "uncommitted page with a frame, code mark or shared mark", a)
 				}
 				continue
 			}
@@ -91,6 +91,9 @@ func (s *Space) verify(refs map[*frame]int32) (uint64, error) {
 			}
 			if p.f != nil {
 				refs[p.f]++
+				if p.code && !p.f.code {
+					return 0, verr(s, "code page whose frame is not marked", a)
+				}
 			}
 		}
 	}
@@ -117,9 +120,8 @@ func (s *Space) verify(refs map[*frame]int32) (uint64, error) {
 		}
 		a := e.tag << pageShift
 		p := s.lookup(a)
-		if int(uint8(e.tag)) != i || !s.ownsAddr(a) || p == nil || !p.committed ||
-			p.prot&(ProtWrite|ProtCopy|ProtGuard) != ProtWrite || p.code || p.f == nil ||
-			p.f.refs != 1 || e.page != p.f.data {
+		if int(uint8(e.tag)) != i || !s.ownsAddr(a) || p == nil || !p.committed || !p.writeFast() ||
+			e.page != p.f.data {
 			return 0, verr(s, "stale write TLB entry", a)
 		}
 	}
