@@ -654,7 +654,7 @@ func TestVectors(t *testing.T) {
 					if st.fail > 0 {
 						mark = "FAIL"
 					}
-					t.Logf("%s %-28s %4d/%-4d", mark, f, st.pass, st.pass+st.fail)
+					t.Logf("%s %-44s %4d/%-4d", mark, f, st.pass, st.pass+st.fail)
 				}
 			}
 			t.Logf("group %s: %d/%d vectors pass", group, len(vs)-fails, len(vs))

@@ -159,6 +159,7 @@ func integerForms() []*form {
 	fs = append(fs, faultForms()...)
 	fs = append(fs, trapForms(fs)...)
 	fs = append(fs, fsForms(fs)...)
+	fs = append(fs, a16Forms()...)
 	return fs
 }
 

@@ -446,3 +446,66 @@ func fsForms(all []*form) []*form {
 	}
 	return fs
 }
+
+// a16Forms: memory operands with 16-bit addressing (the 67 prefix):
+// [BX+SI], [BX+DI], [BP+SI], [BP+DI], [SI], [DI], [disp16]/[BP], [BX] with
+// 8- and 16-bit displacements, wrapping at 64 KiB. Flat segments put every such
+// address in the never-mapped first 64 KiB, so loads and stores fault there
+// (the fault address checks the computation); LEA computes the offset only;
+// an FS override reaches fsBase + offset.
+func a16Forms() []*form {
+	a16 := func(withFS bool) func(in *inst, r *rand.Rand) {
+		return func(in *inst, r *rand.Rand) {
+			reg := in.modrm[0] >> 3 & 7
+			r16 := func(n int) uint32 { return in.regs[n] & 0xffff }
+			bases := [8]func() uint32{
+				func() uint32 { return r16(ebx) + r16(esi) }, func() uint32 { return r16(ebx) + r16(edi) },
+				func() uint32 { return r16(ebp) + r16(esi) }, func() uint32 { return r16(ebp) + r16(edi) },
+				func() uint32 { return r16(esi) }, func() uint32 { return r16(edi) },
+				func() uint32 { return r16(ebp) }, func() uint32 { return r16(ebx) },
+			}
+			mod, rm := r.IntN(3), r.IntN(8)
+			var base, disp uint32
+			var db []byte
+			switch {
+			case mod == 0 && rm == 6:
+				disp = uint32(r.IntN(0x10000))
+				db = []byte{byte(disp), byte(disp >> 8)}
+			case mod == 0:
+				base = bases[rm]()
+			case mod == 1:
+				base, disp = bases[rm](), uint32(int32(int8(r.Uint32())))
+				db = []byte{byte(disp)}
+			default:
+				base, disp = bases[rm](), uint32(r.IntN(0x10000))
+				db = []byte{byte(disp), byte(disp >> 8)}
+			}
+			if withFS { // aim at fsBase + [0x100, 0x700) with a 16-bit displacement
+				if mod == 0 && rm != 6 || mod == 1 {
+					mod = 2
+				}
+				t := uint32(0x100 + r.IntN(0x600))
+				if mod == 0 {
+					base = 0
+				}
+				disp = (t - base) & 0xffff
+				db = []byte{byte(disp), byte(disp >> 8)}
+			}
+			in.modrm = append([]byte{byte(mod)<<6 | reg<<3 | byte(rm)}, db...)
+			off := (base + disp) & 0xffff
+			if withFS {
+				in.ea = fsBase + off
+				in.randomFill(r, in.ea-4, 4+in.size/8+4)
+			} else {
+				in.ea = off
+			}
+		}
+	}
+	return []*form{
+		{group: "fault", mn: "a16_mov", pre: b(0x67), op: b(0x8b), digit: modrmR, ops: "G,E", sizes: s1632, memOnly: true, setup: a16(false), nMem: 12},
+		{group: "fault", mn: "a16_mov", pre: b(0x67), op: b(0x89), digit: modrmR, ops: "E,G", sizes: s32, memOnly: true, setup: a16(false), nMem: 8},
+		{group: "mov", mn: "a16_lea", pre: b(0x67), op: b(0x8d), digit: modrmR, ops: "G,M", sizes: s1632, memOnly: true, setup: a16(false), nMem: 24},
+		{group: "segfs", mn: "fs_a16_mov", pre: b(0x67), op: b(0x8b), digit: modrmR, ops: "G,E", sizes: s1632, memOnly: true, fs: true, setup: a16(true), nMem: 12},
+		{group: "segfs", mn: "fs_a16_add", pre: b(0x67), op: b(0x01), digit: modrmR, ops: "E,G", sizes: s32, memOnly: true, fs: true, setup: a16(true), nMem: 8},
+	}
+}
