@@ -44,9 +44,12 @@
 // image section mapped by two processes) and Clone maps all of them; a write to a page whose frame
 // has more than one reference copies it first (copy-on-write), and a write to a page whose frame
 // has become unshared takes it over. ProtCopy (write-copy) is writable; the first write makes the
-// page private and turns ProtCopy into ProtWrite. PageInfo tells of every page whether it is
-// Private, Shared (read-only, frame referenced elsewhere) or SharedCOW (writable, next write copies);
-// Stats counts shared pages and the copies made. Machine.Verify recounts all of this from scratch.
+// page private and turns ProtCopy into ProtWrite. MapShared is the exception to copy-on-write, for
+// sections shared between processes: its pages are marked shared and writable ones are written in
+// place, seen by every mapping (a write-copy view of them still copies). PageInfo tells of every
+// page whether it is Private, Shared (frame referenced elsewhere; read-only or shared in place) or
+// SharedCOW (writable, next write copies); Stats counts shared pages and the copies made.
+// Machine.Verify recounts all of this from scratch.
 //
 // The commit limit charges every committed page of every space (a shared page counts in each space
 // that maps it), so frames never outnumber charged pages: going past the limit is an ErrCommitLimit
@@ -76,9 +79,13 @@
 // # Code generations
 //
 // Each page has a generation (PageGen) that changes when it is committed, re-protected, decommitted,
-// released or remapped by ShareFrom. After MarkCode a page also leaves the write TLB, and every write
-// to it bumps the generation: the interpreter records the generations of the pages a cached
-// translation came from and retranslates when they differ (self-modifying code, packers, unloads).
+// released or remapped (ShareFrom, MapShared, a copy-on-write copy). MarkCode marks the page and its
+// frame: the page leaves the write TLB (of every space, if the frame is mapped elsewhere), and every
+// write to the frame gives it a fresh generation. PageGen is the later of the page's and its frame's,
+// both drawn from one machine-wide counter, so a write through another space sharing the frame in
+// place is seen too and a changed page never shows an earlier value again. The interpreter records
+// the generations of the pages a cached translation came from and retranslates when they differ
+// (self-modifying code, packers, unloads).
 //
 // # Concurrency
 //
