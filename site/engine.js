@@ -70,6 +70,8 @@ export function startEngine(post, fetchBytes) {
     let total = 0;
     let state = null;
     const started = now();
+    let mark = { t: started, total: 0 };
+    let mips = 0;
     try {
       for (;;) {
         const t0 = now();
@@ -78,12 +80,19 @@ export function startEngine(post, fetchBytes) {
         const ran = Number(state.ran || 0); // core.RunState: ran (this call), total (machine)
         total += ran;
         const events = haveEvents ? goCall("drainEvents") : [];
-        const elapsed = (now() - started) / 1000;
-        post({ type: "events", events, state, instructions: Number(state.total ?? total), mips: elapsed > 0 ? total / elapsed / 1e6 : 0 });
+        // MIPS over the last half second or more (the first slices include the wasm tiering up).
+        const t = now();
+        if (t - mark.t >= 500) {
+          mips = (total - mark.total) / (t - mark.t) / 1000;
+          mark = { t, total };
+        }
+        post({ type: "events", events, state, instructions: Number(state.total ?? total), mips });
         if (state.status !== "running" || loop.pauseRequested) break;
         if (msg.maxInstructions && total >= msg.maxInstructions) break;
-        // Aim each slice at SLICE_MS: grow or shrink the budget from what this slice achieved.
-        if (ran > 0 && dt > 0) budget = clamp(Math.round((budget * SLICE_MS) / dt), MIN_BUDGET, MAX_BUDGET);
+        // Aim each slice at SLICE_MS from the speed this slice achieved (ran/dt, not budget/dt: a slice may end
+        // early), growing at most 2x a slice so one misleading measurement cannot make a slice take seconds.
+        if (ran > 0 && dt >= 1) budget = clamp(Math.round((ran / dt) * SLICE_MS), MIN_BUDGET, Math.min(MAX_BUDGET, budget * 2));
+        else if (ran >= budget) budget = Math.min(MAX_BUDGET, budget * 2); // too fast to time: grow
         await yieldNow();
       }
       post({ type: "reply", id: msg.id, ok: true, result: { state, paused: loop.pauseRequested, instructions: total, seconds: (now() - started) / 1000 } });
@@ -166,7 +175,11 @@ function now() {
 }
 
 // makeYield returns a function whose promise resolves on the next macrotask, without setTimeout's clamp.
+// Node: setImmediate (a MessagePort there drains every message queued while it drains, so a port-based yield
+// would starve the worker's own port and a "pause" would wait for ~1000 slices). Browsers: a MessageChannel,
+// whose every message is a task of its own.
 function makeYield() {
+  if (typeof setImmediate === "function") return () => new Promise((r) => setImmediate(r));
   if (typeof MessageChannel !== "function") return () => new Promise((r) => setTimeout(r, 0));
   const ch = new MessageChannel();
   const waiting = [];

@@ -23,11 +23,11 @@ try {
     const name = basename(file);
     await p.addFile(`C:\\${name}`, bytes);
     p.on("event", (e) => {
-      if (e.kind === "console") process.stdout.write(e.text);
+      if (e.kind === "console") process.stdout.write(e.data);
     });
     const proc = await p.createProcess([`C:\\${name}`, ...args].join(" "));
     const { state } = await p.run({ maxInstructions: 2_000_000_000 });
-    console.log(`process ${proc.pid}: ${state.status}, exit code ${state.exitCode}`);
+    console.log(`process ${proc.pid}: ${state.status}, exit code ${state.exit_code}`);
   }
 } catch (e) {
   console.error(`error (${e.kind || "?"}): ${e.message}`);

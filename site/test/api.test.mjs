@@ -11,18 +11,13 @@ const dist = process.env.PEEK32_DIST || new URL("../../dist", import.meta.url).p
 const goroot = execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim();
 const wasmExecPath = [join(goroot, "lib/wasm/wasm_exec.js"), join(goroot, "misc/wasm/wasm_exec.js")].find(existsSync);
 
-// tiny builds the e2e fixture tiny.c with MinGW (once) and returns the .exe's path.
-function tiny() {
-  const out = new URL("../../tests/e2e/artifacts/bin/tiny.exe", import.meta.url).pathname;
-  if (!existsSync(out)) {
-    mkdirSync(join(out, ".."), { recursive: true });
-    execFileSync("i686-w64-mingw32-gcc", ["-O1", "-s", "-o", out, new URL("../../tests/e2e/fixtures/tiny.c", import.meta.url).pathname]);
-  }
-  return out;
-}
+// The e2e fixtures (tests/e2e/fixtures), built with MinGW by the e2e harness.
+const { guest } = await import("../../tests/e2e/harness.mjs");
+const tiny = () => guest("tiny");
 
 describe("Peek32 in Node", () => {
   let p;
+  const canRun = () => !p || ["boot", "addFile", "createProcess", "run"].every((m) => p.available(m));
   before(async () => {
     assert.ok(existsSync(join(dist, "peek32.wasm")), `build the wasm first (./build.sh wasm): ${dist}/peek32.wasm`);
     const progress = [];
@@ -78,6 +73,66 @@ describe("Peek32 in Node", () => {
     const out = execFileSync("node", [new URL("../examples/run.mjs", import.meta.url).pathname, tiny()], { encoding: "utf8", timeout: 60_000 });
     assert.match(out, /tiny\.exe: PE32, This is a 32-bit x86 .*program/);
     assert.match(out, /section \.text/);
+  });
+
+  test("the documented example runs a program", () => {
+    const out = execFileSync("node", [new URL("../examples/run.mjs", import.meta.url).pathname, guest("raw_xss")], { encoding: "utf8", timeout: 60_000 });
+    if (!p.available("run")) return;
+    assert.match(out, /<img src=x onerror=alert\(1\)>/);
+    assert.match(out, /exited, exit code 3/);
+  });
+
+  test("run: a program waits for input (idle), gets it, exits; events arrive in batches", { skip: !canRun() }, async () => {
+    const boot = await p.boot({ traceAPI: true });
+    assert.ok(boot.explorer_pid > 0);
+    await p.addFile("C:\\raw_echo.exe", readFileSync(guest("raw_echo")));
+    const proc = await p.createProcess("C:\\raw_echo.exe");
+    assert.equal(proc.parent_pid, boot.explorer_pid, "a child of explorer.exe");
+    const events = [];
+    const off = p.on("event", (e) => events.push(e));
+    let r = await p.run();
+    assert.equal(r.state.status, "idle");
+    await p.writeStdin(proc.pid, "abc\r\n");
+    r = await p.run();
+    off();
+    assert.equal(r.state.status, "exited");
+    assert.equal(r.state.exit_code, 0);
+    const out = events.filter((e) => e.kind === "console" && e.pid === proc.pid).map((e) => e.data).join("");
+    assert.equal(out, "type something\ngot: abc$\n");
+    for (const k of ["process-created", "step", "module-loaded", "api", "process-exited"]) {
+      assert.ok(events.some((e) => e.kind === k), `a ${k} event`);
+    }
+    const procs = await p.processes();
+    assert.equal(procs[0].name.toLowerCase(), "explorer.exe");
+  });
+
+  test("run + pause: a spinning program is paused between slices", { skip: !canRun() }, async () => {
+    await p.boot();
+    await p.addFile("C:\\raw_spin.exe", readFileSync(guest("raw_spin")));
+    const proc = await p.createProcess("C:\\raw_spin.exe");
+    let batches = 0;
+    const off = p.on("events", () => batches++);
+    const running = p.run();
+    while (batches < 3) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(await p.pause(), { wasRunning: true });
+    const r = await running;
+    off();
+    assert.equal(r.paused, true);
+    assert.equal(r.state.status, "running");
+    assert.ok(r.instructions > 1000, `ran ${r.instructions}`);
+    const [t] = await p.threads(proc.pid);
+    const regs = await p.registers(t.tid);
+    assert.equal(regs.EIP, t.eip);
+    const dis = await p.disassemble(proc.pid, regs.EIP, 3);
+    assert.equal(dis.length, 3);
+    assert.equal(dis[0].addr, regs.EIP);
+    const mem = await p.readMemory(proc.pid, 0x400000, 2);
+    assert.ok(mem instanceof Uint8Array);
+    assert.equal(new TextDecoder().decode(mem), "MZ");
+    const map = await p.memoryMap(proc.pid);
+    assert.ok(map.some((r) => r.type === "image" && r.module === "raw_spin.exe"), JSON.stringify(map.slice(0, 3)));
+    await p.call("stop", { code: 9 });
+    assert.equal((await p.run()).state.status, "exited");
   });
 
   test("pause with nothing running", async () => {
