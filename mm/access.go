@@ -441,11 +441,7 @@ func (s *Space) ReadUTF16(a uint32, maxChars int) (string, error) {
 // changed page never shows an earlier value again (until 2^32 changes wrap). A page that never had
 // an entry has generation 0.
 func (s *Space) PageGen(a uint32) uint32 {
-	o := s.owner(a)
-	if s.isKernel {
-		o = s
-	}
-	if p := o.lookup(a); p != nil {
+	if p := s.owner(a).lookup(a); p != nil {
 		return p.generation()
 	}
 	return 0
@@ -456,9 +452,6 @@ func (s *Space) PageGen(a uint32) uint32 {
 // mark lasts until the page is decommitted or released. Marking an uncommitted page does nothing.
 func (s *Space) MarkCode(a uint32) {
 	o := s.owner(a)
-	if s.isKernel {
-		o = s
-	}
 	p := o.lookup(a)
 	if p == nil || !p.committed {
 		return

@@ -108,7 +108,8 @@ func (s *Space) bounds() (lo, hi uint64) {
 // ownsAddr reports whether a lies in this Space's own half.
 func (s *Space) ownsAddr(a uint32) bool { return (a >= KernelBase) == s.isKernel }
 
-// owner returns the Space whose tables hold a: s itself, or the kernel Space for kernel-half addresses.
+// owner returns the Space whose tables hold a: s itself, or the kernel Space for kernel-half addresses
+// (for the kernel Space, that is s itself either way).
 func (s *Space) owner(a uint32) *Space {
 	if a >= KernelBase {
 		return s.m.kernel
@@ -544,9 +545,6 @@ func (s *Space) Regions() []RegionInfo {
 // kernel half.
 func (s *Space) PageInfo(a uint32) PageInfo {
 	o := s.owner(a)
-	if s.isKernel {
-		o = s
-	}
 	var pi PageInfo
 	r := o.regionAt(a)
 	if r == nil || !o.ownsAddr(a) {
@@ -633,9 +631,6 @@ func (s *Space) share(op string, src *Space, srcAddr, dstAddr, size uint32, prot
 	}
 	n := (uint64(size) + pageMask) &^ pageMask
 	so := src.owner(srcAddr)
-	if src.isKernel {
-		so = src
-	}
 	if !so.ownsAddr(srcAddr) || !so.ownsAddr(uint32(uint64(srcAddr)+n-1)) {
 		return &Error{op, srcAddr, size, ErrInvalidAddress}
 	}
