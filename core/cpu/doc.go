@@ -31,18 +31,21 @@
 // one thread at a time). Each block records mm.Space.PageGen of the one or two pages it was
 // fetched from and marks them with MarkCode; on every entry the loop compares the generations, and
 // a block whose page was written, re-protected, decommitted or released is translated again. That
-// is how self-modifying code and unpackers work. (A write into the block currently executing takes
-// effect from the next block entry. Data written to a page that also holds translated code costs a
-// retranslation of that page's blocks at their next entry: correct, but slow for code and hot data
-// sharing a page.) Breakpoints live in the Cache, so they apply to every thread of the process;
+// is how self-modifying code and unpackers work. A stale block whose bytes are unchanged and whose
+// pages are still plainly executable is kept after a byte compare (revalidate), so data written to
+// a page that also holds code costs a compare, not a retranslation. A write into the block
+// currently executing takes effect from the next block entry. When the budget or a single step
+// cuts a block short, the CPU remembers where (resume) and the next Run continues inside that
+// block instead of translating one that starts mid-block. Breakpoints live in the Cache, so they apply to every thread of the process;
 // setting or clearing one drops only the blocks that contain its address. Blocks also end before
 // an address inside CPU.ThunkRanges; a block starting there is a thunk block (Run returns StopThunk).
 //
 // # Lazy flags
 //
 // Arithmetic instructions do not compute EFLAGS. They record the operation, the operand size, the
-// operands and the result (CPU.lf); CF/PF/AF/ZF/SF/OF are derived on demand by Flags() and by the
-// condition evaluator used by Jcc/SETcc/CMOVcc. Instructions whose flag rules are unusual (shifts,
+// operands and the result (CPU.lf, with field stores: setLazy; a struct literal there costs a
+// third of the loop's speed); CF/PF/AF/ZF/SF/OF are derived on demand by Flags() and by the
+// condition evaluator used by Jcc/SETcc/CMOVcc (the loop inlines the compare-and-branch cases). Instructions whose flag rules are unusual (shifts,
 // rotates, BCD, bit tests, multiplies) compute the flags eagerly and store them with lazyNone.
 //
 // # Running
@@ -52,7 +55,8 @@
 // architectural effect, except for the completed iterations of a REP string instruction),
 // StopThunk (EIP is inside a CPU.ThunkRanges range; nothing there ran), StopBreakpoint (EIP is at a
 // breakpoint address, not yet executed; the next Run or Step executes it), StopHalt (reserved) and
-// StopSingleStep (TF was set: one instruction ran, Exception() is a SingleStep with EIP after it).
+// StopSingleStep (TF was set: one instruction ran, Exception() is a SingleStep with EIP after it;
+// a REP string instruction traps after each iteration).
 // Faults report EIP at the faulting instruction, as Windows does (INT3 included: the exception
 // address is the INT3 itself); ICEBP's single-step trap reports the next instruction.
 // The loop checks the budget per block (a block is cut short when fewer instructions remain),
@@ -105,6 +109,17 @@
 // core owns the integer, control, string, BCD, CPUID/RDTSC and system rows (ops_*.go); the x87,
 // MMX and SSE files own theirs, including fences, prefetches, CLFLUSH, MOVNTI and EMMS.
 //
-// CPUID reports CPUIDFeatureEDX/CPUIDFeatureECX: a file that implements a feature sets its bit in
-// an init function, so CPUID claims exactly what is implemented.
+// CPUID reports vendor "GenuineIntel", family 6, and CPUIDFeatureEDX/CPUIDFeatureECX: a file that
+// implements a feature sets its bit in an init function, so CPUID claims exactly what is
+// implemented (the integer core: TSC, CX8, CMOV, POPCNT). RDTSC returns the number of instructions
+// retired before it, so runs are deterministic.
+//
+// # Tests
+//
+// vectors_test.go runs the real-CPU vectors of testdata/vectors (tools/cpuvec); TestCProgram runs a
+// freestanding C workload built with gcc -m32 at three optimization levels against its native run
+// (testdata/cprog); the unit tests cover every fault, the cache's invalidation paths, the x86asm
+// traps, breakpoints, thunks, single step and the zero-allocation loop; FuzzTranslateRun feeds
+// random bytes to translate-and-run (seed corpus in testdata/fuzz). Benchmarks report MIPS for
+// an integer loop, a memory loop and the C workload, natively and under GOOS=js GOARCH=wasm.
 package cpu
