@@ -36,9 +36,11 @@
 // a page that also holds code costs a compare, not a retranslation. A write into the block
 // currently executing takes effect from the next block entry. When the budget or a single step
 // cuts a block short, the CPU remembers where (resume) and the next Run continues inside that
-// block instead of translating one that starts mid-block. Breakpoints live in the Cache, so they apply to every thread of the process;
-// setting or clearing one drops only the blocks that contain its address. Blocks also end before
-// an address inside CPU.ThunkRanges; a block starting there is a thunk block (Run returns StopThunk).
+// block instead of translating one that starts mid-block.
+//
+// Breakpoints live in the Cache, so they apply to every thread of the process; setting or clearing
+// one drops only the blocks that contain its address. Blocks also end before an address inside
+// CPU.ThunkRanges; a block starting there is a thunk block (Run returns StopThunk).
 //
 // # Lazy flags
 //
