@@ -238,6 +238,21 @@ func (c *CPU) sseFloat(in *Inst, kind int, double, scalar bool) flow {
 	if !ok {
 		return flowFault
 	}
+	if kind <= fDiv && !scalar && fpu.FastSSE(c.FPU.MXCSR) {
+		// Steady state: no flag can change, so skip the environment entirely when every lane
+		// takes the host fast path.
+		if double {
+			r0, ok0 := fpu.Fast64(fpu.Op(kind), d[0], s[0])
+			r1, ok1 := fpu.Fast64(fpu.Op(kind), d[1], s[1])
+			if ok0 && ok1 {
+				c.FPU.XMM[in.Args[0].Reg&7] = vec{r0, r1}
+				return flowNext
+			}
+		} else if r, ok := fast4x32(fpu.Op(kind), d, s); ok {
+			c.FPU.XMM[in.Args[0].Reg&7] = r
+			return flowNext
+		}
+	}
 	pred := uint8(in.Imm)
 	e := c.FPU.SSEEnv()
 	r := d
@@ -261,6 +276,20 @@ func (c *CPU) sseFloat(in *Inst, kind int, double, scalar bool) flow {
 	}
 	c.FPU.XMM[in.Args[0].Reg&7] = r
 	return flowNext
+}
+
+// fast4x32 applies the float32 fast path to four lanes; ok=false if any lane needs the soft path.
+func fast4x32(op fpu.Op, d, s vec) (vec, bool) {
+	var r vec
+	for h := 0; h < 2; h++ {
+		lo, ok0 := fpu.Fast32(op, uint32(d[h]), uint32(s[h]))
+		hi, ok1 := fpu.Fast32(op, uint32(d[h]>>32), uint32(s[h]>>32))
+		if !ok0 || !ok1 {
+			return r, false
+		}
+		r[h] = uint64(hi)<<32 | uint64(lo)
+	}
+	return r, true
 }
 
 func sseOp(kind int, double, scalar bool) handler {

@@ -155,7 +155,12 @@ func (e *Env) widen(u unp) unp {
 }
 
 // FromFloat64 converts float64 bits to extended (FLD m64): exact; SNaN raises IE, denormal DE.
-func (e *Env) FromFloat64(x uint64) F80 { return pack80(e.widen(unpack64(x, false))) }
+func (e *Env) FromFloat64(x uint64) F80 {
+	if ex := x >> 52 & 0x7FF; ex-1 < 0x7FE { // normal: a direct re-encoding
+		return F80{Mant: intBit | x<<11, SE: uint16(x>>63)<<15 | uint16(ex-1023+Bias80)}
+	}
+	return pack80(e.widen(unpack64(x, false)))
+}
 
 // FromFloat32 converts float32 bits to extended (FLD m32).
 func (e *Env) FromFloat32(x uint32) F80 { return pack80(e.widen(unpack32(x, false))) }
@@ -163,6 +168,10 @@ func (e *Env) FromFloat32(x uint32) F80 { return pack80(e.widen(unpack32(x, fals
 // ToFloat64 rounds an extended value to float64 bits (FST m64) with the current rounding mode
 // (precision control does not apply to stores).
 func (e *Env) ToFloat64(a F80) uint64 {
+	if ex := int32(a.SE&0x7FFF) - Bias80; ex >= -1022 && ex <= 1023 && a.Mant&0x7FF == 0 && a.Mant&intBit != 0 {
+		// A normal value that fits float64 exactly: no rounding, no flags.
+		return uint64(a.SE>>15)<<63 | uint64(ex+1023)<<52 | a.Mant>>11&(1<<52-1)
+	}
 	return pack64(e.narrow(unpack80(a), &fmtF64, false))
 }
 

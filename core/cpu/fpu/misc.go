@@ -228,8 +228,11 @@ var constants = [...]struct {
 // 128-bit value, which rounds as the hardware does). Loading a constant raises no exception and
 // leaves the flags in e unchanged.
 func (e *Env) LoadConstant(c Constant) F80 {
-	if int(c) >= len(constants) || c == ConstZero {
+	switch {
+	case int(c) >= len(constants) || c == ConstZero:
 		return PosZero
+	case c == ConstOne:
+		return One
 	}
 	k := constants[c]
 	saved := e.Flags
