@@ -295,12 +295,19 @@ func GetF80(b []byte) F80 { return getF80(b) }
 
 // Save writes the 108-byte FSAVE image to b and then reinitializes the FPU as FNSAVE does.
 func (s *State) Save(b []byte) {
+	s.StoreSave(b)
+	s.Init()
+}
+
+// StoreSave writes the 108-byte FSAVE image to b without changing the state: the layout of the
+// first 108 bytes of a Windows CONTEXT's FloatSave (FLOATING_SAVE_AREA); FXSave gives the
+// layout of its ExtendedRegisters.
+func (s *State) StoreSave(b []byte) {
 	_ = b[SaveSize-1]
 	s.StoreEnv(b)
 	for i := 0; i < 8; i++ {
 		putF80(b[EnvSize+10*i:], s.ST(i))
 	}
-	s.Init()
 }
 
 // Restore reads a 108-byte FSAVE image (FRSTOR).
