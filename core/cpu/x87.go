@@ -30,8 +30,7 @@ func (c *CPU) x87Wait() bool {
 // x87Begin is the prologue of a waiting, non-control x87 instruction: the pending-exception check
 // and the last-instruction pointer.
 func (c *CPU) x87Begin(in *Inst) bool {
-	if c.FPU.Pending() {
-		c.exc = Exception{Kind: FPUError, Detail: uint32(c.FPU.StatusWord())}
+	if !c.x87Wait() {
 		return false
 	}
 	c.FPU.FIP = in.Addr
@@ -59,7 +58,7 @@ func (c *CPU) storeBlocked(e *fpu.Env) bool {
 // c1Clear clears C1 (instructions that define it as 0 when no stack fault occurs).
 func (c *CPU) c1Clear() { c.FPU.SW &^= fpu.SWC1 }
 
-// setCond sets C0, C2, C3 from bits 0, 1, 2 of v (FXAM/FCOM encoding) and clears C1.
+// setCond sets C0, C2, C3 from bits 0, 1, 2 of c3c2c0 (the FXAM/FCOM encoding) and clears C1.
 func (c *CPU) setCond(c3c2c0 uint8) {
 	sw := c.FPU.SW &^ (fpu.SWC0 | fpu.SWC1 | fpu.SWC2 | fpu.SWC3)
 	if c3c2c0&1 != 0 {
