@@ -129,8 +129,9 @@ func (s *Space) prepareWrite(a uint32, p *pte) *[PageSize]byte {
 	return p.f.data
 }
 
-// Hot accessors. Each is a TLB probe that the compiler inlines, with an out-of-line slow path that
-// walks the page table, checks protection, handles page crossing and refills the TLB.
+// Hot accessors. Each is a TLB probe (an index, a tag compare that also rejects page-crossing
+// accesses, a little-endian load or store) with an out-of-line slow path that walks the page table,
+// checks state and protection, handles page crossing and refills the TLB.
 
 // Read8 reads a byte in user mode (kernel mode for the kernel Space). ok=false means a fault; see LastFault.
 func (s *Space) Read8(a uint32) (uint8, bool) {

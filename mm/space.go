@@ -735,7 +735,8 @@ func (s *Space) share(op string, src *Space, srcAddr, dstAddr, size uint32, prot
 }
 
 // Clone returns a new Space of the same machine with the same reservations and committed pages, every
-// frame shared copy-on-write (writes by either space copy). Code marks are not copied. It fails with
+// frame shared copy-on-write (writes by either space copy) except pages mapped by MapShared, which
+// stay shared in place. Code marks are not copied. It fails with
 // ErrCommitLimit if the copy's commit would exceed the machine's limit. The kernel Space cannot be cloned.
 func (s *Space) Clone() (*Space, error) {
 	const op = "clone"
