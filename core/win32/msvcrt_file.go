@@ -33,8 +33,8 @@ func (c *Call) OpenFile(name string, access, share, disposition, flags uint32, i
 	return h, lastErr, nil
 }
 
-// errnoOf maps a Win32 error to the C runtime's errno, as msvcrt's _dosmaperr does.
-func errnoOf(err error) uint32 {
+// crtErrnoOf maps a Win32 error to the C runtime's errno, as msvcrt's _dosmaperr does.
+func crtErrnoOf(err error) uint32 {
 	var e abi.Errno
 	if !errors.As(err, &e) {
 		return crtEINVAL
@@ -87,8 +87,8 @@ const (
 )
 
 // setCRTError records a failed file operation the way msvcrt does: errno, _doserrno and the thread's last error.
-func setCRTError(c *Call, err error) {
-	c.SetErrno(errnoOf(err))
+func crtSetError(c *Call, err error) {
+	c.SetErrno(crtErrnoOf(err))
 	var e abi.Errno
 	if errors.As(err, &e) {
 		c.Mem.Write32(errnoCell(c, CRT(c.P).DosErrno), uint32(e))

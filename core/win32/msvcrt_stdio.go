@@ -26,17 +26,17 @@ import (
 // dispatched again from the start and finds the bytes already buffered (restartable calls, see Call.Block).
 
 const (
-	fileSize   = 32 // sizeof(FILE) in msvcrt
-	iobEntries = 20 // _iob[_IOB_ENTRIES]
-	bufSize    = 4096
-	crtEOF     = 0xFFFFFFFF
+	crtFileSize   = 32 // sizeof(FILE) in msvcrt
+	crtIobEntries = 20 // _iob[_IOB_ENTRIES]
+	crtBufSize    = 4096
+	crtEOF        = 0xFFFFFFFF
 
-	oBinary = 0x8000 // _O_BINARY
-	oText   = 0x4000 // _O_TEXT
+	crtOBinary = 0x8000 // _O_BINARY
+	crtOText   = 0x4000 // _O_TEXT
 
-	ioFBF = 0x0000 // setvbuf modes
-	ioLBF = 0x0040
-	ioNBF = 0x0004
+	crtIoFBF = 0x0000 // setvbuf modes
+	crtIoLBF = 0x0040
+	crtIoNBF = 0x0004
 )
 
 type crtFD struct {
@@ -63,7 +63,7 @@ type crtStdio struct {
 	streams map[uint32]*crtStream
 }
 
-func stdio(c *Call) *crtStdio {
+func crtIO(c *Call) *crtStdio {
 	st := c.State()
 	if s, ok := st.Ext["msvcrt.stdio"].(*crtStdio); ok {
 		return s
@@ -80,61 +80,61 @@ func init() {
 	OnProcessExit(func(c *Call) {
 		if st := c.State(); st != nil {
 			if _, ok := st.Ext["msvcrt.stdio"]; ok {
-				flushAll(c)
+				crtFlushAll(c)
 			}
 		}
 	})
 	msvcrt.Add(
-		Export{Name: "_iob", Data: iobEntries * fileSize},
-		Export{Name: "__iob_func", Handler: func(c *Call) { c.Return(iobAddr(c)) }},
-		Export{Name: "printf", Handler: func(c *Call) { printfTo(c, stdStream(c, 1), 0, vaAt(c, 1)) }},
-		Export{Name: "vprintf", Handler: func(c *Call) { printfTo(c, stdStream(c, 1), 0, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(1)}) }},
-		Export{Name: "fprintf", Handler: func(c *Call) { printfTo(c, streamArg(c, 0), 1, vaAt(c, 2)) }},
-		Export{Name: "vfprintf", Handler: func(c *Call) { printfTo(c, streamArg(c, 0), 1, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(2)}) }},
-		Export{Name: "sprintf", Handler: func(c *Call) { sprintfTo(c, 0, 1, -1, vaAt(c, 2)) }},
-		Export{Name: "vsprintf", Handler: func(c *Call) { sprintfTo(c, 0, 1, -1, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(2)}) }},
-		Export{Name: "_snprintf", Handler: func(c *Call) { sprintfTo(c, 0, 2, int64(c.Arg(1)), vaAt(c, 3)) }},
-		Export{Name: "_vsnprintf", Handler: func(c *Call) { sprintfTo(c, 0, 2, int64(c.Arg(1)), &crt.VaList{Mem: c.Mem, Ptr: c.Arg(3)}) }},
-		Export{Name: "_scprintf", Handler: func(c *Call) { countPrintf(c, 0, vaAt(c, 1)) }},
-		Export{Name: "_vscprintf", Handler: func(c *Call) { countPrintf(c, 0, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(1)}) }},
-		Export{Name: "swprintf", Handler: func(c *Call) { swprintfTo(c, 0, 1, -1, vaAt(c, 2)) }, Note: "msvcrt's non-ISO form (no count)"},
-		Export{Name: "vswprintf", Handler: func(c *Call) { swprintfTo(c, 0, 1, -1, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(2)}) }},
-		Export{Name: "_snwprintf", Handler: func(c *Call) { swprintfTo(c, 0, 2, int64(c.Arg(1)), vaAt(c, 3)) }},
-		Export{Name: "_vsnwprintf", Handler: func(c *Call) { swprintfTo(c, 0, 2, int64(c.Arg(1)), &crt.VaList{Mem: c.Mem, Ptr: c.Arg(3)}) }},
-		Export{Name: "wprintf", Handler: func(c *Call) { wprintfTo(c, stdStream(c, 1), 0, vaAt(c, 1)) }},
-		Export{Name: "vwprintf", Handler: func(c *Call) { wprintfTo(c, stdStream(c, 1), 0, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(1)}) }},
-		Export{Name: "fwprintf", Handler: func(c *Call) { wprintfTo(c, streamArg(c, 0), 1, vaAt(c, 2)) }},
-		Export{Name: "vfwprintf", Handler: func(c *Call) { wprintfTo(c, streamArg(c, 0), 1, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(2)}) }},
-		Export{Name: "puts", Handler: putsFn},
-		Export{Name: "_putws", Handler: putwsFn},
-		Export{Name: "fputs", Handler: fputsFn},
-		Export{Name: "fputc", Handler: func(c *Call) { putcFn(c, c.Arg(0), streamArg(c, 1)) }},
-		Export{Name: "putc", Handler: func(c *Call) { putcFn(c, c.Arg(0), streamArg(c, 1)) }},
-		Export{Name: "_fputchar", Handler: func(c *Call) { putcFn(c, c.Arg(0), stdStream(c, 1)) }},
-		Export{Name: "putchar", Handler: func(c *Call) { putcFn(c, c.Arg(0), stdStream(c, 1)) }},
-		Export{Name: "fwrite", Handler: fwriteFn},
-		Export{Name: "fflush", Handler: fflushFn},
-		Export{Name: "_flushall", Handler: func(c *Call) { c.Return(uint32(flushAll(c))) }},
-		Export{Name: "fgetc", Handler: func(c *Call) { getcFn(c, streamArg(c, 0)) }},
-		Export{Name: "getc", Handler: func(c *Call) { getcFn(c, streamArg(c, 0)) }},
-		Export{Name: "_fgetchar", Handler: func(c *Call) { getcFn(c, stdStream(c, 0)) }},
-		Export{Name: "getchar", Handler: func(c *Call) { getcFn(c, stdStream(c, 0)) }},
-		Export{Name: "fgets", Handler: fgetsFn},
-		Export{Name: "fread", Handler: freadFn},
-		Export{Name: "ungetc", Handler: ungetcFn},
-		Export{Name: "feof", Handler: func(c *Call) { flagFn(c, func(s *crtStream) bool { return s.eof }) }},
-		Export{Name: "ferror", Handler: func(c *Call) { flagFn(c, func(s *crtStream) bool { return s.err }) }},
+		Export{Name: "_iob", Data: crtIobEntries * crtFileSize},
+		Export{Name: "__iob_func", Handler: func(c *Call) { c.Return(crtIobAddr(c)) }},
+		Export{Name: "printf", Handler: func(c *Call) { crtPrintfTo(c, crtStdStream(c, 1), 0, crtVaAt(c, 1)) }},
+		Export{Name: "vprintf", Handler: func(c *Call) { crtPrintfTo(c, crtStdStream(c, 1), 0, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(1)}) }},
+		Export{Name: "fprintf", Handler: func(c *Call) { crtPrintfTo(c, crtStreamArg(c, 0), 1, crtVaAt(c, 2)) }},
+		Export{Name: "vfprintf", Handler: func(c *Call) { crtPrintfTo(c, crtStreamArg(c, 0), 1, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(2)}) }},
+		Export{Name: "sprintf", Handler: func(c *Call) { crtSprintfTo(c, 0, 1, -1, crtVaAt(c, 2)) }},
+		Export{Name: "vsprintf", Handler: func(c *Call) { crtSprintfTo(c, 0, 1, -1, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(2)}) }},
+		Export{Name: "_snprintf", Handler: func(c *Call) { crtSprintfTo(c, 0, 2, int64(c.Arg(1)), crtVaAt(c, 3)) }},
+		Export{Name: "_vsnprintf", Handler: func(c *Call) { crtSprintfTo(c, 0, 2, int64(c.Arg(1)), &crt.VaList{Mem: c.Mem, Ptr: c.Arg(3)}) }},
+		Export{Name: "_scprintf", Handler: func(c *Call) { crtCountPrintf(c, 0, crtVaAt(c, 1)) }},
+		Export{Name: "_vscprintf", Handler: func(c *Call) { crtCountPrintf(c, 0, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(1)}) }},
+		Export{Name: "swprintf", Handler: func(c *Call) { crtSwprintfTo(c, 0, 1, -1, crtVaAt(c, 2)) }, Note: "msvcrt's non-ISO form (no count)"},
+		Export{Name: "vswprintf", Handler: func(c *Call) { crtSwprintfTo(c, 0, 1, -1, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(2)}) }},
+		Export{Name: "_snwprintf", Handler: func(c *Call) { crtSwprintfTo(c, 0, 2, int64(c.Arg(1)), crtVaAt(c, 3)) }},
+		Export{Name: "_vsnwprintf", Handler: func(c *Call) { crtSwprintfTo(c, 0, 2, int64(c.Arg(1)), &crt.VaList{Mem: c.Mem, Ptr: c.Arg(3)}) }},
+		Export{Name: "wprintf", Handler: func(c *Call) { crtWprintfTo(c, crtStdStream(c, 1), 0, crtVaAt(c, 1)) }},
+		Export{Name: "vwprintf", Handler: func(c *Call) { crtWprintfTo(c, crtStdStream(c, 1), 0, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(1)}) }},
+		Export{Name: "fwprintf", Handler: func(c *Call) { crtWprintfTo(c, crtStreamArg(c, 0), 1, crtVaAt(c, 2)) }},
+		Export{Name: "vfwprintf", Handler: func(c *Call) { crtWprintfTo(c, crtStreamArg(c, 0), 1, &crt.VaList{Mem: c.Mem, Ptr: c.Arg(2)}) }},
+		Export{Name: "puts", Handler: crtPutsFn},
+		Export{Name: "_putws", Handler: crtPutwsFn},
+		Export{Name: "fputs", Handler: crtFputsFn},
+		Export{Name: "fputc", Handler: func(c *Call) { crtPutcFn(c, c.Arg(0), crtStreamArg(c, 1)) }},
+		Export{Name: "putc", Handler: func(c *Call) { crtPutcFn(c, c.Arg(0), crtStreamArg(c, 1)) }},
+		Export{Name: "_fputchar", Handler: func(c *Call) { crtPutcFn(c, c.Arg(0), crtStdStream(c, 1)) }},
+		Export{Name: "putchar", Handler: func(c *Call) { crtPutcFn(c, c.Arg(0), crtStdStream(c, 1)) }},
+		Export{Name: "fwrite", Handler: crtFwriteFn},
+		Export{Name: "fflush", Handler: crtFflushFn},
+		Export{Name: "_flushall", Handler: func(c *Call) { c.Return(uint32(crtFlushAll(c))) }},
+		Export{Name: "fgetc", Handler: func(c *Call) { crtGetcFn(c, crtStreamArg(c, 0)) }},
+		Export{Name: "getc", Handler: func(c *Call) { crtGetcFn(c, crtStreamArg(c, 0)) }},
+		Export{Name: "_fgetchar", Handler: func(c *Call) { crtGetcFn(c, crtStdStream(c, 0)) }},
+		Export{Name: "getchar", Handler: func(c *Call) { crtGetcFn(c, crtStdStream(c, 0)) }},
+		Export{Name: "fgets", Handler: crtFgetsFn},
+		Export{Name: "fread", Handler: crtFreadFn},
+		Export{Name: "ungetc", Handler: crtUngetcFn},
+		Export{Name: "feof", Handler: func(c *Call) { crtFlagFn(c, func(s *crtStream) bool { return s.eof }) }},
+		Export{Name: "ferror", Handler: func(c *Call) { crtFlagFn(c, func(s *crtStream) bool { return s.err }) }},
 		Export{Name: "clearerr", Handler: func(c *Call) {
-			if s := streamArg(c, 0); s != nil {
+			if s := crtStreamArg(c, 0); s != nil {
 				s.eof, s.err = false, false
 			}
 			c.Return(0)
 		}},
-		Export{Name: "fopen", Handler: func(c *Call) { fopenFn(c, false) }},
-		Export{Name: "_wfopen", Handler: func(c *Call) { fopenFn(c, true) }},
-		Export{Name: "fclose", Handler: fcloseFn},
+		Export{Name: "fopen", Handler: func(c *Call) { crtFopenFn(c, false) }},
+		Export{Name: "_wfopen", Handler: func(c *Call) { crtFopenFn(c, true) }},
+		Export{Name: "fclose", Handler: crtFcloseFn},
 		Export{Name: "_fileno", Handler: func(c *Call) {
-			if s := streamArg(c, 0); s != nil {
+			if s := crtStreamArg(c, 0); s != nil {
 				c.Return(uint32(s.fd))
 				return
 			}
@@ -142,39 +142,39 @@ func init() {
 			c.Return(crtEOF)
 		}},
 		Export{Name: "_isatty", Handler: func(c *Call) {
-			if _, isCon := fdObject(c, int32(c.Arg(0))).(*Console); isCon {
+			if _, isCon := crtFdObject(c, int32(c.Arg(0))).(*Console); isCon {
 				c.Return(0x40)
 				return
 			}
 			c.Return(0)
 		}},
-		Export{Name: "setvbuf", Handler: setvbufFn},
+		Export{Name: "setvbuf", Handler: crtSetvbufFn},
 		Export{Name: "setbuf", Handler: func(c *Call) {
-			if s := streamArg(c, 0); s != nil {
+			if s := crtStreamArg(c, 0); s != nil {
 				s.unbuffered = c.Arg(1) == 0
 			}
 			c.Return(0)
 		}},
-		Export{Name: "fseek", Handler: func(c *Call) { fseekFn(c, int64(int32(c.Arg(1))), c.Arg(2)) }},
-		Export{Name: "_fseeki64", Handler: func(c *Call) { fseekFn(c, int64(c.Arg64(1)), c.Arg(3)) }},
+		Export{Name: "fseek", Handler: func(c *Call) { crtFseekFn(c, int64(int32(c.Arg(1))), c.Arg(2)) }},
+		Export{Name: "_fseeki64", Handler: func(c *Call) { crtFseekFn(c, int64(c.Arg64(1)), c.Arg(3)) }},
 		Export{Name: "ftell", Handler: func(c *Call) {
-			p := ftellOf(c, streamArg(c, 0))
+			p := crtFtellOf(c, crtStreamArg(c, 0))
 			if p < 0 || p > 0x7FFFFFFF {
 				c.Return(crtEOF)
 				return
 			}
 			c.Return(uint32(p))
 		}},
-		Export{Name: "_ftelli64", Handler: func(c *Call) { c.Return64(uint64(ftellOf(c, streamArg(c, 0)))) }},
+		Export{Name: "_ftelli64", Handler: func(c *Call) { c.Return64(uint64(crtFtellOf(c, crtStreamArg(c, 0)))) }},
 		Export{Name: "rewind", Handler: func(c *Call) {
-			s := streamArg(c, 0)
-			if s != nil && seekStream(c, s, 0, 0) {
+			s := crtStreamArg(c, 0)
+			if s != nil && crtSeekStream(c, s, 0, 0) {
 				s.err = false
 			}
 			c.Return(0)
 		}},
 		Export{Name: "fgetpos", Handler: func(c *Call) {
-			p := ftellOf(c, streamArg(c, 0))
+			p := crtFtellOf(c, crtStreamArg(c, 0))
 			if p < 0 || !c.Mem.Write64(c.Arg(1), uint64(p)) {
 				c.Return(crtEOF)
 				return
@@ -182,49 +182,49 @@ func init() {
 			c.Return(0)
 		}},
 		Export{Name: "fsetpos", Handler: func(c *Call) {
-			s := streamArg(c, 0)
+			s := crtStreamArg(c, 0)
 			p, ok := c.Mem.Read64(c.Arg(1))
-			if s == nil || !ok || !seekStream(c, s, int64(p), 0) {
+			if s == nil || !ok || !crtSeekStream(c, s, int64(p), 0) {
 				c.Return(crtEOF)
 				return
 			}
 			c.Return(0)
 		}},
-		Export{Name: "remove", Handler: func(c *Call) { removeFn(c) }},
-		Export{Name: "_unlink", Handler: func(c *Call) { removeFn(c) }},
-		Export{Name: "rename", Handler: renameFn},
-		Export{Name: "scanf", Handler: func(c *Call) { scanStream(c, stdStream(c, 0), 0, vaAt(c, 1)) }},
-		Export{Name: "fscanf", Handler: func(c *Call) { scanStream(c, streamArg(c, 0), 1, vaAt(c, 2)) }},
-		Export{Name: "sscanf", Handler: sscanfFn},
-		Export{Name: "swscanf", Handler: swscanfFn},
-		Export{Name: "_write", Handler: writeFD},
-		Export{Name: "_read", Handler: readFD},
+		Export{Name: "remove", Handler: func(c *Call) { crtRemoveFn(c) }},
+		Export{Name: "_unlink", Handler: func(c *Call) { crtRemoveFn(c) }},
+		Export{Name: "rename", Handler: crtRenameFn},
+		Export{Name: "scanf", Handler: func(c *Call) { crtScanStream(c, crtStdStream(c, 0), 0, crtVaAt(c, 1)) }},
+		Export{Name: "fscanf", Handler: func(c *Call) { crtScanStream(c, crtStreamArg(c, 0), 1, crtVaAt(c, 2)) }},
+		Export{Name: "sscanf", Handler: crtSscanfFn},
+		Export{Name: "swscanf", Handler: crtSwscanfFn},
+		Export{Name: "_write", Handler: crtWriteFD},
+		Export{Name: "_read", Handler: crtReadFD},
 		Export{Name: "_close", Handler: func(c *Call) {
-			if closeFD(c, int32(c.Arg(0))) {
+			if crtCloseFD(c, int32(c.Arg(0))) {
 				c.Return(0)
 				return
 			}
 			c.SetErrno(crtEBADF)
 			c.Return(crtEOF)
 		}},
-		Export{Name: "_lseek", Handler: lseekFn},
+		Export{Name: "_lseek", Handler: crtLseekFn},
 		Export{Name: "_setmode", Handler: func(c *Call) {
 			fd, mode := int32(c.Arg(0)), c.Arg(1)
-			d := stdio(c).fds[fd]
-			if d == nil || (mode != oBinary && mode != oText) {
+			d := crtIO(c).fds[fd]
+			if d == nil || (mode != crtOBinary && mode != crtOText) {
 				c.SetErrno(crtEINVAL)
 				c.Return(crtEOF)
 				return
 			}
-			old := uint32(oBinary)
+			old := uint32(crtOBinary)
 			if d.text {
-				old = oText
+				old = crtOText
 			}
-			d.text = mode == oText
+			d.text = mode == crtOText
 			c.Return(old)
 		}},
 		Export{Name: "_get_osfhandle", Handler: func(c *Call) {
-			if d := stdio(c).fds[int32(c.Arg(0))]; d != nil {
+			if d := crtIO(c).fds[int32(c.Arg(0))]; d != nil {
 				c.Return(uint32(d.h))
 				return
 			}
@@ -233,45 +233,45 @@ func init() {
 		}},
 		Export{Name: "_open_osfhandle", Handler: func(c *Call) {
 			h, flags := c.Arg(0), c.Arg(1)
-			fd := newFD(c, &crtFD{h: kernel.Handle(h), text: flags&oBinary == 0})
+			fd := crtNewFD(c, &crtFD{h: kernel.Handle(h), text: flags&crtOBinary == 0})
 			c.Return(uint32(fd))
 		}},
 	)
 }
 
-// vaAt is a va_list over the call's stack arguments from dword i on (the "..." of a cdecl function).
-func vaAt(c *Call, i int) *crt.VaList {
+// crtVaAt is a va_list over the call's stack arguments from dword i on (the "..." of a cdecl function).
+func crtVaAt(c *Call, i int) *crt.VaList {
 	return &crt.VaList{Mem: c.Mem, Ptr: c.T.CPU.Regs[cpu.ESP] + 4 + 4*uint32(i)}
 }
 
-func iobAddr(c *Call) uint32 { return c.S.DataAddr(c.P, "msvcrt.dll", "_iob") }
+func crtIobAddr(c *Call) uint32 { return c.S.DataAddr(c.P, "msvcrt.dll", "_iob") }
 
-// stdStream returns the stream of stdin (0), stdout (1) or stderr (2).
-func stdStream(c *Call, i int32) *crtStream {
-	return streamAt(c, iobAddr(c)+uint32(i)*fileSize)
+// crtStdStream returns the stream of stdin (0), stdout (1) or stderr (2).
+func crtStdStream(c *Call, i int32) *crtStream {
+	return crtStreamAt(c, crtIobAddr(c)+uint32(i)*crtFileSize)
 }
 
-// streamArg returns the stream argument i points to, or nil for a pointer that is not an open FILE.
-func streamArg(c *Call, i int) *crtStream { return streamAt(c, c.Arg(i)) }
+// crtStreamArg returns the stream argument i points to, or nil for a pointer that is not an open FILE.
+func crtStreamArg(c *Call, i int) *crtStream { return crtStreamAt(c, c.Arg(i)) }
 
-func streamAt(c *Call, addr uint32) *crtStream {
-	sd := stdio(c)
+func crtStreamAt(c *Call, addr uint32) *crtStream {
+	sd := crtIO(c)
 	if s, ok := sd.streams[addr]; ok {
 		return s
 	}
-	iob := iobAddr(c)
-	if iob == 0 || addr < iob || addr >= iob+3*fileSize || (addr-iob)%fileSize != 0 {
+	iob := crtIobAddr(c)
+	if iob == 0 || addr < iob || addr >= iob+3*crtFileSize || (addr-iob)%crtFileSize != 0 {
 		return nil
 	}
-	fd := int32((addr - iob) / fileSize)
+	fd := int32((addr - iob) / crtFileSize)
 	s := &crtStream{addr: addr, fd: fd, read: fd == 0, write: fd != 0, unbuffered: fd == 2}
 	c.Mem.Write32(addr+16, uint32(fd)) // FILE._file, for programs that peek
 	sd.streams[addr] = s
 	return s
 }
 
-func fdObject(c *Call, fd int32) kernel.Object {
-	d := stdio(c).fds[fd]
+func crtFdObject(c *Call, fd int32) kernel.Object {
+	d := crtIO(c).fds[fd]
 	if d == nil {
 		return nil
 	}
@@ -282,8 +282,8 @@ func fdObject(c *Call, fd int32) kernel.Object {
 	return o
 }
 
-func newFD(c *Call, d *crtFD) int32 {
-	sd := stdio(c)
+func crtNewFD(c *Call, d *crtFD) int32 {
+	sd := crtIO(c)
 	for fd := int32(3); ; fd++ {
 		if sd.fds[fd] == nil {
 			sd.fds[fd] = d
@@ -292,8 +292,8 @@ func newFD(c *Call, d *crtFD) int32 {
 	}
 }
 
-func closeFD(c *Call, fd int32) bool {
-	sd := stdio(c)
+func crtCloseFD(c *Call, fd int32) bool {
+	sd := crtIO(c)
 	d := sd.fds[fd]
 	if d == nil {
 		return false
@@ -305,10 +305,10 @@ func closeFD(c *Call, fd int32) bool {
 	return true
 }
 
-// fdWrite writes b to descriptor fd (text mode: "\n" becomes "\r\n"). It returns false on an error (errno set).
-func fdWrite(c *Call, fd int32, b []byte) bool {
-	d := stdio(c).fds[fd]
-	o := fdObject(c, fd)
+// crtFdWrite writes b to descriptor fd (text mode: "\n" becomes "\r\n"). It returns false on an error (errno set).
+func crtFdWrite(c *Call, fd int32, b []byte) bool {
+	d := crtIO(c).fds[fd]
+	o := crtFdObject(c, fd)
 	w, ok := o.(Writer)
 	if d == nil || !ok {
 		c.SetErrno(crtEBADF)
@@ -324,7 +324,7 @@ func fdWrite(c *Call, fd int32, b []byte) bool {
 	}
 	if fw, hasErr := o.(interface{ WriteErr([]byte) error }); hasErr {
 		if err := fw.WriteErr(b); err != nil {
-			setCRTError(c, err)
+			crtSetError(c, err)
 			return false
 		}
 	} else {
@@ -334,11 +334,11 @@ func fdWrite(c *Call, fd int32, b []byte) bool {
 	return true
 }
 
-// fdRead reads up to max bytes from fd, translating text mode. wait reports that the thread must block on obj
+// crtFdRead reads up to max bytes from fd, translating text mode. wait reports that the thread must block on obj
 // (nothing available yet); n == 0 without wait is end of file.
-func fdRead(c *Call, fd int32, max int) (data []byte, wait bool, obj kernel.Object, ok bool) {
-	d := stdio(c).fds[fd]
-	o := fdObject(c, fd)
+func crtFdRead(c *Call, fd int32, max int) (data []byte, wait bool, obj kernel.Object, ok bool) {
+	d := crtIO(c).fds[fd]
+	o := crtFdObject(c, fd)
 	r, isReader := o.(ByteReader)
 	if d == nil || !isReader {
 		c.SetErrno(crtEBADF)
@@ -379,33 +379,33 @@ func fdRead(c *Call, fd int32, max int) (data []byte, wait bool, obj kernel.Obje
 	return out, false, o, true
 }
 
-// flush writes a stream's pending output.
-func flush(c *Call, s *crtStream) bool {
+// crtFlush writes a stream's pending output.
+func crtFlush(c *Call, s *crtStream) bool {
 	if len(s.wbuf) == 0 {
 		return true
 	}
 	b := s.wbuf
 	s.wbuf = nil
-	if !fdWrite(c, s.fd, b) {
+	if !crtFdWrite(c, s.fd, b) {
 		s.err = true
 		return false
 	}
 	return true
 }
 
-// flushAll flushes every open stream; it returns how many streams are open (as _flushall does).
-func flushAll(c *Call) int {
-	sd := stdio(c)
+// crtFlushAll flushes every open stream; it returns how many streams are open (as _flushall does).
+func crtFlushAll(c *Call) int {
+	sd := crtIO(c)
 	n := 0
 	for _, s := range sd.streams {
-		flush(c, s)
+		crtFlush(c, s)
 		n++
 	}
 	return n
 }
 
-// put appends output to a stream, flushing as its buffering mode says.
-func put(c *Call, s *crtStream, b []byte) bool {
+// crtPut appends output to a stream, flushing as its buffering mode says.
+func crtPut(c *Call, s *crtStream, b []byte) bool {
 	if s == nil || !s.write {
 		if s != nil {
 			s.err = true
@@ -417,29 +417,29 @@ func put(c *Call, s *crtStream, b []byte) bool {
 		s.rbuf = nil // switching from reading to writing drops read-ahead
 	}
 	s.wbuf = append(s.wbuf, b...)
-	if s.unbuffered || len(s.wbuf) >= bufSize {
-		return flush(c, s)
+	if s.unbuffered || len(s.wbuf) >= crtBufSize {
+		return crtFlush(c, s)
 	}
-	if _, isCon := fdObject(c, s.fd).(*Console); isCon {
-		return flush(c, s)
+	if _, isCon := crtFdObject(c, s.fd).(*Console); isCon {
+		return crtFlush(c, s)
 	}
 	return true
 }
 
-// fill gathers input into s.rbuf until done(s.rbuf) or end of file. It returns false if the thread was blocked
+// crtFill gathers input into s.rbuf until done(s.rbuf) or end of file. It returns false if the thread was blocked
 // (the caller returns at once; the call will be dispatched again).
-func fill(c *Call, s *crtStream, done func([]byte) bool) bool {
+func crtFill(c *Call, s *crtStream, done func([]byte) bool) bool {
 	if len(s.wbuf) > 0 {
-		flush(c, s)
+		crtFlush(c, s)
 	}
 	// Like msvcrt, reading stdin first writes out stdout when both are consoles.
 	if s.fd == 0 {
-		if out := stdio(c).streams[iobAddr(c)+fileSize]; out != nil {
-			flush(c, out)
+		if out := crtIO(c).streams[crtIobAddr(c)+crtFileSize]; out != nil {
+			crtFlush(c, out)
 		}
 	}
 	for !s.eof && !done(s.rbuf) {
-		data, wait, obj, ok := fdRead(c, s.fd, bufSize)
+		data, wait, obj, ok := crtFdRead(c, s.fd, crtBufSize)
 		if !ok {
 			s.err = true
 			return true
@@ -449,7 +449,7 @@ func fill(c *Call, s *crtStream, done func([]byte) bool) bool {
 			return false
 		}
 		if len(data) == 0 {
-			if d := stdio(c).fds[s.fd]; d != nil && len(d.pending) > 0 {
+			if d := crtIO(c).fds[s.fd]; d != nil && len(d.pending) > 0 {
 				continue
 			}
 			s.eof = true
@@ -460,28 +460,28 @@ func fill(c *Call, s *crtStream, done func([]byte) bool) bool {
 	return true
 }
 
-func readFormat(c *Call, i int) ([]byte, bool) {
+func crtReadFormat(c *Call, i int) ([]byte, bool) {
 	addr := c.Arg(i)
 	f, err := crt.ReadCString(c.Mem, addr, 1<<20)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return nil, false
 	}
 	return f, true
 }
 
-func readWFormat(c *Call, i int) ([]uint16, bool) {
+func crtReadWFormat(c *Call, i int) ([]uint16, bool) {
 	addr := c.Arg(i)
 	f, err := crt.ReadWString(c.Mem, addr, 1<<20)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return nil, false
 	}
 	return f, true
 }
 
-// faultFrom turns an engine error into the access violation Windows would raise inside msvcrt.
-func faultFrom(c *Call, err error) {
+// crtFaultFrom turns an engine error into the access violation Windows would raise inside msvcrt.
+func crtFaultFrom(c *Call, err error) {
 	if fe, ok := err.(*crt.FaultError); ok {
 		c.Fault(fe.Addr, fe.Write)
 		return
@@ -489,42 +489,42 @@ func faultFrom(c *Call, err error) {
 	c.Fault(0, false)
 }
 
-func printfTo(c *Call, s *crtStream, fmtArg int, args crt.Args) {
-	f, ok := readFormat(c, fmtArg)
+func crtPrintfTo(c *Call, s *crtStream, fmtArg int, args crt.Args) {
+	f, ok := crtReadFormat(c, fmtArg)
 	if !ok {
 		return
 	}
 	out, n, err := crt.Sprintf(f, args, c.Mem, 0)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
-	if !put(c, s, out) {
+	if !crtPut(c, s, out) {
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(uint32(int32(n)))
 }
 
-func wprintfTo(c *Call, s *crtStream, fmtArg int, args crt.Args) {
-	f, ok := readWFormat(c, fmtArg)
+func crtWprintfTo(c *Call, s *crtStream, fmtArg int, args crt.Args) {
+	f, ok := crtReadWFormat(c, fmtArg)
 	if !ok {
 		return
 	}
 	out, n, err := crt.Swprintf(f, args, c.Mem, 0)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	// A narrow stream gets the characters converted to the ANSI code page, as wctomb does.
-	if !put(c, s, stringToANSI(utf16ToString(out))) {
+	if !crtPut(c, s, stringToANSI(crtUtf16ToString(out))) {
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(uint32(int32(n)))
 }
 
-func utf16ToString(u []uint16) string {
+func crtUtf16ToString(u []uint16) string {
 	r := make([]rune, 0, len(u))
 	for i := 0; i < len(u); i++ {
 		x := rune(u[i])
@@ -537,11 +537,11 @@ func utf16ToString(u []uint16) string {
 	return string(r)
 }
 
-// sprintfTo implements sprintf (count < 0) and _snprintf: with a count, at most count characters are stored,
+// crtSprintfTo implements sprintf (count < 0) and _snprintf: with a count, at most count characters are stored,
 // a NUL only if there is room, and -1 is returned when the output did not fit (msvcrt's _snprintf contract).
-func sprintfTo(c *Call, bufArg, fmtArg int, count int64, args crt.Args) {
+func crtSprintfTo(c *Call, bufArg, fmtArg int, count int64, args crt.Args) {
 	buf := c.Arg(bufArg)
-	f, ok := readFormat(c, fmtArg)
+	f, ok := crtReadFormat(c, fmtArg)
 	if !ok {
 		return
 	}
@@ -551,7 +551,7 @@ func sprintfTo(c *Call, bufArg, fmtArg int, count int64, args crt.Args) {
 	}
 	out, n, err := crt.Sprintf(f, args, c.Mem, limit)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	ret := uint32(int32(n))
@@ -568,9 +568,9 @@ func sprintfTo(c *Call, bufArg, fmtArg int, count int64, args crt.Args) {
 	c.Return(ret)
 }
 
-func swprintfTo(c *Call, bufArg, fmtArg int, count int64, args crt.Args) {
+func crtSwprintfTo(c *Call, bufArg, fmtArg int, count int64, args crt.Args) {
 	buf := c.Arg(bufArg)
-	f, ok := readWFormat(c, fmtArg)
+	f, ok := crtReadWFormat(c, fmtArg)
 	if !ok {
 		return
 	}
@@ -580,7 +580,7 @@ func swprintfTo(c *Call, bufArg, fmtArg int, count int64, args crt.Args) {
 	}
 	out, n, err := crt.Swprintf(f, args, c.Mem, limit)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	ret := uint32(int32(n))
@@ -601,69 +601,69 @@ func swprintfTo(c *Call, bufArg, fmtArg int, count int64, args crt.Args) {
 	c.Return(ret)
 }
 
-func countPrintf(c *Call, fmtArg int, args crt.Args) {
-	f, ok := readFormat(c, fmtArg)
+func crtCountPrintf(c *Call, fmtArg int, args crt.Args) {
+	f, ok := crtReadFormat(c, fmtArg)
 	if !ok {
 		return
 	}
 	_, n, err := crt.Sprintf(f, args, c.Mem, 1)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	c.Return(uint32(int32(n)))
 }
 
-func putsFn(c *Call) {
+func crtPutsFn(c *Call) {
 	s, err := crt.ReadCString(c.Mem, c.Arg(0), 1<<26)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
-	if !put(c, stdStream(c, 1), append(s, '\n')) {
+	if !crtPut(c, crtStdStream(c, 1), append(s, '\n')) {
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(0)
 }
 
-func putwsFn(c *Call) {
+func crtPutwsFn(c *Call) {
 	s, err := crt.ReadWString(c.Mem, c.Arg(0), 1<<26)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
-	if !put(c, stdStream(c, 1), append(stringToANSI(utf16ToString(s)), '\n')) {
+	if !crtPut(c, crtStdStream(c, 1), append(stringToANSI(crtUtf16ToString(s)), '\n')) {
 		c.Return(0xFFFF)
 		return
 	}
 	c.Return(0)
 }
 
-func fputsFn(c *Call) {
+func crtFputsFn(c *Call) {
 	s, err := crt.ReadCString(c.Mem, c.Arg(0), 1<<26)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
-	if !put(c, streamArg(c, 1), s) {
+	if !crtPut(c, crtStreamArg(c, 1), s) {
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(0)
 }
 
-func putcFn(c *Call, ch uint32, s *crtStream) {
-	if !put(c, s, []byte{byte(ch)}) {
+func crtPutcFn(c *Call, ch uint32, s *crtStream) {
+	if !crtPut(c, s, []byte{byte(ch)}) {
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(ch & 0xFF)
 }
 
-func fwriteFn(c *Call) {
+func crtFwriteFn(c *Call) {
 	ptr, size, n := c.Arg(0), c.Arg(1), c.Arg(2)
-	s := streamArg(c, 3)
+	s := crtStreamArg(c, 3)
 	total := uint64(size) * uint64(n)
 	if total == 0 {
 		c.Return(0)
@@ -679,37 +679,37 @@ func fwriteFn(c *Call) {
 		c.Fault(ptr, false)
 		return
 	}
-	if !put(c, s, b) {
+	if !crtPut(c, s, b) {
 		c.Return(0)
 		return
 	}
 	c.Return(n)
 }
 
-func fflushFn(c *Call) {
+func crtFflushFn(c *Call) {
 	if c.Arg(0) == 0 {
-		flushAll(c)
+		crtFlushAll(c)
 		c.Return(0)
 		return
 	}
-	s := streamArg(c, 0)
+	s := crtStreamArg(c, 0)
 	if s == nil {
 		c.Return(crtEOF)
 		return
 	}
-	if !flush(c, s) {
+	if !crtFlush(c, s) {
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(0)
 }
 
-func getcFn(c *Call, s *crtStream) {
+func crtGetcFn(c *Call, s *crtStream) {
 	if s == nil || !s.read {
 		c.Return(crtEOF)
 		return
 	}
-	if !fill(c, s, func(b []byte) bool { return len(b) >= 1 }) {
+	if !crtFill(c, s, func(b []byte) bool { return len(b) >= 1 }) {
 		return
 	}
 	if len(s.rbuf) == 0 {
@@ -721,15 +721,15 @@ func getcFn(c *Call, s *crtStream) {
 	c.Return(uint32(ch))
 }
 
-func fgetsFn(c *Call) {
+func crtFgetsFn(c *Call) {
 	buf, n := c.Arg(0), int32(c.Arg(1))
-	s := streamArg(c, 2)
+	s := crtStreamArg(c, 2)
 	if s == nil || !s.read || n <= 0 {
 		c.Return(0)
 		return
 	}
 	want := int(n - 1)
-	if !fill(c, s, func(b []byte) bool { return len(b) >= want || bytes.IndexByte(b, '\n') >= 0 }) {
+	if !crtFill(c, s, func(b []byte) bool { return len(b) >= want || bytes.IndexByte(b, '\n') >= 0 }) {
 		return
 	}
 	k := min(want, len(s.rbuf))
@@ -749,9 +749,9 @@ func fgetsFn(c *Call) {
 	c.Return(buf)
 }
 
-func freadFn(c *Call) {
+func crtFreadFn(c *Call) {
 	ptr, size, n := c.Arg(0), c.Arg(1), c.Arg(2)
-	s := streamArg(c, 3)
+	s := crtStreamArg(c, 3)
 	total := uint64(size) * uint64(n)
 	if s == nil || !s.read || total == 0 {
 		c.Return(0)
@@ -762,7 +762,7 @@ func freadFn(c *Call) {
 		c.Return(0)
 		return
 	}
-	if !fill(c, s, func(b []byte) bool { return uint64(len(b)) >= total }) {
+	if !crtFill(c, s, func(b []byte) bool { return uint64(len(b)) >= total }) {
 		return
 	}
 	k := min(uint64(len(s.rbuf)), total)
@@ -774,9 +774,9 @@ func freadFn(c *Call) {
 	c.Return(uint32(k / uint64(size)))
 }
 
-func ungetcFn(c *Call) {
+func crtUngetcFn(c *Call) {
 	ch := c.Arg(0)
-	s := streamArg(c, 1)
+	s := crtStreamArg(c, 1)
 	if s == nil || ch == crtEOF {
 		c.Return(crtEOF)
 		return
@@ -786,8 +786,8 @@ func ungetcFn(c *Call) {
 	c.Return(ch & 0xFF)
 }
 
-func flagFn(c *Call, f func(*crtStream) bool) {
-	s := streamArg(c, 0)
+func crtFlagFn(c *Call, f func(*crtStream) bool) {
+	s := crtStreamArg(c, 0)
 	if s != nil && f(s) {
 		c.Return(1)
 		return
@@ -795,9 +795,9 @@ func flagFn(c *Call, f func(*crtStream) bool) {
 	c.Return(0)
 }
 
-// fopenFn implements fopen/_wfopen: modes r, w, a with optional +, b/t (and msvcrt's c, n, S, R, T, D, N, which
+// crtFopenFn implements fopen/_wfopen: modes r, w, a with optional +, b/t (and msvcrt's c, n, S, R, T, D, N, which
 // change nothing here).
-func fopenFn(c *Call, wide bool) {
+func crtFopenFn(c *Call, wide bool) {
 	var name, mode string
 	var ok1, ok2 bool
 	if wide {
@@ -829,7 +829,7 @@ func fopenFn(c *Call, wide bool) {
 		return
 	}
 	text := true
-	if v, ok := c.Mem.Read32(c.S.DataAddr(c.P, "msvcrt.dll", "_fmode")); ok && v&oBinary != 0 {
+	if v, ok := c.Mem.Read32(c.S.DataAddr(c.P, "msvcrt.dll", "_fmode")); ok && v&crtOBinary != 0 {
 		text = false
 	}
 	for _, ch := range mode[1:] {
@@ -844,33 +844,33 @@ func fopenFn(c *Call, wide bool) {
 	}
 	h, _, err := c.OpenFile(name, access, abi.FILE_SHARE_READ|abi.FILE_SHARE_WRITE, disp, 0, false)
 	if err != nil {
-		setCRTError(c, err)
+		crtSetError(c, err)
 		c.Return(0)
 		return
 	}
-	fd := newFD(c, &crtFD{h: h, text: text, append: appnd, owned: true})
-	addr, herr := c.State().Heap.Alloc(fileSize, true)
+	fd := crtNewFD(c, &crtFD{h: h, text: text, append: appnd, owned: true})
+	addr, herr := c.State().Heap.Alloc(crtFileSize, true)
 	if herr != nil {
-		closeFD(c, fd)
+		crtCloseFD(c, fd)
 		c.SetErrno(crtENOMEM)
 		c.Return(0)
 		return
 	}
 	c.Mem.Write32(addr+16, uint32(fd))
-	stdio(c).streams[addr] = &crtStream{addr: addr, fd: fd, read: read, write: write, heapAllocated: true}
+	crtIO(c).streams[addr] = &crtStream{addr: addr, fd: fd, read: read, write: write, heapAllocated: true}
 	c.Return(addr)
 }
 
-func fcloseFn(c *Call) {
-	s := streamArg(c, 0)
+func crtFcloseFn(c *Call) {
+	s := crtStreamArg(c, 0)
 	if s == nil {
 		c.SetErrno(crtEINVAL)
 		c.Return(crtEOF)
 		return
 	}
-	ok := flush(c, s)
-	closeFD(c, s.fd)
-	delete(stdio(c).streams, s.addr)
+	ok := crtFlush(c, s)
+	crtCloseFD(c, s.fd)
+	delete(crtIO(c).streams, s.addr)
 	if s.heapAllocated {
 		c.State().Heap.Free(s.addr)
 	}
@@ -881,68 +881,68 @@ func fcloseFn(c *Call) {
 	c.Return(0)
 }
 
-func setvbufFn(c *Call) {
-	s := streamArg(c, 0)
+func crtSetvbufFn(c *Call) {
+	s := crtStreamArg(c, 0)
 	mode := c.Arg(2)
-	if s == nil || (mode != ioFBF && mode != ioLBF && mode != ioNBF) {
+	if s == nil || (mode != crtIoFBF && mode != crtIoLBF && mode != crtIoNBF) {
 		c.Return(crtEOF)
 		return
 	}
-	flush(c, s)
-	s.unbuffered = mode == ioNBF
+	crtFlush(c, s)
+	s.unbuffered = mode == crtIoNBF
 	c.Return(0)
 }
 
-// seekStream repositions a stream on a file: pending output is written, read-ahead dropped, EOF cleared.
-func seekStream(c *Call, s *crtStream, off int64, whence uint32) bool {
+// crtSeekStream repositions a stream on a file: pending output is written, read-ahead dropped, EOF cleared.
+func crtSeekStream(c *Call, s *crtStream, off int64, whence uint32) bool {
 	if s == nil || whence > 2 {
 		c.SetErrno(crtEINVAL)
 		return false
 	}
 	if whence == 1 {
-		off += ftellOf(c, s)
+		off += crtFtellOf(c, s)
 		whence = 0
 	}
-	flush(c, s)
-	f, ok := fdObject(c, s.fd).(*FileObject)
+	crtFlush(c, s)
+	f, ok := crtFdObject(c, s.fd).(*FileObject)
 	if !ok {
 		c.SetErrno(crtEINVAL)
 		return false
 	}
 	if _, err := f.F.Seek(off, int(whence)); err != nil {
-		setCRTError(c, err)
+		crtSetError(c, err)
 		return false
 	}
 	s.rbuf = nil
 	s.eof = false
-	if d := stdio(c).fds[s.fd]; d != nil {
+	if d := crtIO(c).fds[s.fd]; d != nil {
 		d.pending, d.ctrlZ = nil, false
 	}
 	return true
 }
 
-func fseekFn(c *Call, off int64, whence uint32) {
-	if !seekStream(c, streamArg(c, 0), off, whence) {
+func crtFseekFn(c *Call, off int64, whence uint32) {
+	if !crtSeekStream(c, crtStreamArg(c, 0), off, whence) {
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(0)
 }
 
-// ftellOf is the stream position: the file's position less read-ahead (each "\n" of text-mode read-ahead counted
+// crtFtellOf is the stream position: the file's position less read-ahead (each "\n" of text-mode read-ahead counted
 // as the two bytes "\r\n", as msvcrt counts it) plus pending output.
-func ftellOf(c *Call, s *crtStream) int64 {
+func crtFtellOf(c *Call, s *crtStream) int64 {
 	if s == nil {
 		c.SetErrno(crtEINVAL)
 		return -1
 	}
-	f, ok := fdObject(c, s.fd).(*FileObject)
+	f, ok := crtFdObject(c, s.fd).(*FileObject)
 	if !ok {
 		c.SetErrno(crtEINVAL)
 		return -1
 	}
 	pos, _ := f.F.Seek(0, 1)
-	d := stdio(c).fds[s.fd]
+	d := crtIO(c).fds[s.fd]
 	ahead := int64(len(s.rbuf))
 	out := int64(len(s.wbuf))
 	if d != nil && d.text {
@@ -953,7 +953,7 @@ func ftellOf(c *Call, s *crtStream) int64 {
 	return pos - ahead + out
 }
 
-func pathArg(c *Call, i int) (string, bool) {
+func crtPathArg(c *Call, i int) (string, bool) {
 	s, ok := c.Str(i)
 	if !ok {
 		c.Fault(c.Arg(i), false)
@@ -962,7 +962,7 @@ func pathArg(c *Call, i int) (string, bool) {
 	return ansiToString([]byte(s)), true
 }
 
-func fullPath(c *Call, name string) (string, *vfs.FS, error) {
+func crtFullPath(c *Call, name string) (string, *vfs.FS, error) {
 	fs := c.fs()
 	if fs == nil {
 		return "", nil, abi.ERROR_PATH_NOT_FOUND
@@ -971,56 +971,56 @@ func fullPath(c *Call, name string) (string, *vfs.FS, error) {
 	return full, fs, err
 }
 
-func removeFn(c *Call) {
-	name, ok := pathArg(c, 0)
+func crtRemoveFn(c *Call) {
+	name, ok := crtPathArg(c, 0)
 	if !ok {
 		return
 	}
-	full, fs, err := fullPath(c, name)
+	full, fs, err := crtFullPath(c, name)
 	if err == nil {
 		err = fs.Delete(full)
 	}
 	if err != nil {
-		setCRTError(c, err)
+		crtSetError(c, err)
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(0)
 }
 
-func renameFn(c *Call) {
-	from, ok := pathArg(c, 0)
+func crtRenameFn(c *Call) {
+	from, ok := crtPathArg(c, 0)
 	if !ok {
 		return
 	}
-	to, ok := pathArg(c, 1)
+	to, ok := crtPathArg(c, 1)
 	if !ok {
 		return
 	}
-	ffrom, fs, err := fullPath(c, from)
+	ffrom, fs, err := crtFullPath(c, from)
 	var fto string
 	if err == nil {
-		fto, _, err = fullPath(c, to)
+		fto, _, err = crtFullPath(c, to)
 	}
 	if err == nil {
 		err = fs.Move(ffrom, fto, 0)
 	}
 	if err != nil {
-		setCRTError(c, err)
+		crtSetError(c, err)
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(0)
 }
 
-// bufSource is a crt.Source over a stream's read-ahead that notes when it ran off the end.
-type bufSource struct {
+// crtBufSource is a crt.Source over a stream's read-ahead that notes when it ran off the end.
+type crtBufSource struct {
 	data   []byte
 	pos    int
 	hitEnd bool
 }
 
-func (b *bufSource) Next() int {
+func (b *crtBufSource) Next() int {
 	if b.pos >= len(b.data) {
 		b.pos++
 		b.hitEnd = true
@@ -1030,32 +1030,32 @@ func (b *bufSource) Next() int {
 	return int(b.data[b.pos-1])
 }
 
-func (b *bufSource) Back() { b.pos-- }
+func (b *crtBufSource) Back() { b.pos-- }
 
-// scanStream runs scanf on a stream. It parses what is buffered; if the parse ran off the end of the buffer before
+// crtScanStream runs scanf on a stream. It parses what is buffered; if the parse ran off the end of the buffer before
 // end of file, it reads more (blocking when the console has nothing yet) and parses again from the start, so the
 // stores it makes are the same each time and nothing is consumed until the parse is complete.
-func scanStream(c *Call, s *crtStream, fmtArg int, args *crt.VaList) {
+func crtScanStream(c *Call, s *crtStream, fmtArg int, args *crt.VaList) {
 	if s == nil || !s.read {
 		c.Return(crtEOF)
 		return
 	}
-	f, ok := readFormat(c, fmtArg)
+	f, ok := crtReadFormat(c, fmtArg)
 	if !ok {
 		return
 	}
 	start := args.Ptr
 	for {
-		src := &bufSource{data: s.rbuf}
+		src := &crtBufSource{data: s.rbuf}
 		args.Ptr, args.Err = start, nil
 		ret, err := crt.Fscanf(src, f, args, c.Mem)
 		if err != nil {
-			faultFrom(c, err)
+			crtFaultFrom(c, err)
 			return
 		}
 		if src.hitEnd && !s.eof {
 			have := len(s.rbuf)
-			if !fill(c, s, func(b []byte) bool { return len(b) > have }) {
+			if !crtFill(c, s, func(b []byte) bool { return len(b) > have }) {
 				return
 			}
 			continue
@@ -1066,43 +1066,43 @@ func scanStream(c *Call, s *crtStream, fmtArg int, args *crt.VaList) {
 	}
 }
 
-func sscanfFn(c *Call) {
+func crtSscanfFn(c *Call) {
 	in, err := crt.ReadCString(c.Mem, c.Arg(0), 1<<26)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
-	f, ok := readFormat(c, 1)
+	f, ok := crtReadFormat(c, 1)
 	if !ok {
 		return
 	}
-	ret, err := crt.Sscanf(in, f, vaAt(c, 2), c.Mem)
+	ret, err := crt.Sscanf(in, f, crtVaAt(c, 2), c.Mem)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	c.Return(uint32(int32(ret)))
 }
 
-func swscanfFn(c *Call) {
+func crtSwscanfFn(c *Call) {
 	in, err := crt.ReadWString(c.Mem, c.Arg(0), 1<<26)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
-	f, ok := readWFormat(c, 1)
+	f, ok := crtReadWFormat(c, 1)
 	if !ok {
 		return
 	}
-	ret, err := crt.Swscanf(in, f, vaAt(c, 2), c.Mem)
+	ret, err := crt.Swscanf(in, f, crtVaAt(c, 2), c.Mem)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	c.Return(uint32(int32(ret)))
 }
 
-func writeFD(c *Call) {
+func crtWriteFD(c *Call) {
 	fd, buf, n := int32(c.Arg(0)), c.Arg(1), c.Arg(2)
 	if n > 64<<20 {
 		c.SetErrno(crtENOMEM)
@@ -1114,16 +1114,16 @@ func writeFD(c *Call) {
 		c.Fault(buf, false)
 		return
 	}
-	if !fdWrite(c, fd, b) {
+	if !crtFdWrite(c, fd, b) {
 		c.Return(crtEOF)
 		return
 	}
 	c.Return(n)
 }
 
-func readFD(c *Call) {
+func crtReadFD(c *Call) {
 	fd, buf, n := int32(c.Arg(0)), c.Arg(1), c.Arg(2)
-	data, wait, obj, ok := fdRead(c, fd, int(min(n, 16<<20)))
+	data, wait, obj, ok := crtFdRead(c, fd, int(min(n, 16<<20)))
 	if !ok {
 		c.Return(crtEOF)
 		return
@@ -1139,9 +1139,9 @@ func readFD(c *Call) {
 	c.Return(uint32(len(data)))
 }
 
-func lseekFn(c *Call) {
+func crtLseekFn(c *Call) {
 	fd, off, whence := int32(c.Arg(0)), int32(c.Arg(1)), c.Arg(2)
-	f, ok := fdObject(c, fd).(*FileObject)
+	f, ok := crtFdObject(c, fd).(*FileObject)
 	if !ok || whence > 2 {
 		c.SetErrno(crtEBADF)
 		c.Return(crtEOF)
@@ -1153,7 +1153,7 @@ func lseekFn(c *Call) {
 		c.Return(crtEOF)
 		return
 	}
-	if d := stdio(c).fds[fd]; d != nil {
+	if d := crtIO(c).fds[fd]; d != nil {
 		d.pending, d.ctrlZ = nil, false
 	}
 	c.Return(uint32(pos))

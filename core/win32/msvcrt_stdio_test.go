@@ -16,9 +16,9 @@ var crtImport = func(fns ...string) pewriter.Import {
 	return imp
 }
 
-// startWithConsole creates the process with a console whose input the test feeds (the page's model: a read with
+// crtStartWithConsole creates the process with a console whose input the test feeds (the page's model: a read with
 // nothing buffered blocks the thread).
-func startWithConsole(t *testing.T, m *machine, exe []byte, out *bytes.Buffer) *Console {
+func crtStartWithConsole(t *testing.T, m *machine, exe []byte, out *bytes.Buffer) *Console {
 	t.Helper()
 	in := NewConsole(ConsoleIn, nil, nil)
 	std := [3]kernel.Object{in, NewConsole(ConsoleOut, nil, out), NewConsole(ConsoleErr, nil, out)}
@@ -60,7 +60,7 @@ func TestMsvcrt_ReadBlocksUntilInput(t *testing.T) {
 	}.build(t)
 	m := newMachine(t)
 	var out bytes.Buffer
-	in := startWithConsole(t, m, exe, &out)
+	in := crtStartWithConsole(t, m, exe, &out)
 	if r := m.k.Run(1_000_000); r.Status != kernel.RunIdle {
 		t.Fatalf("before input: status %v, want idle", r.Status)
 	}

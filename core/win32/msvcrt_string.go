@@ -14,77 +14,77 @@ import (
 
 func init() {
 	msvcrt.Add(
-		Export{Name: "strlen", Handler: func(c *Call) { withStr(c, 0, func(s []byte) { c.Return(uint32(len(s))) }) }},
-		Export{Name: "wcslen", Handler: func(c *Call) { withWStr(c, 0, func(s []uint16) { c.Return(uint32(len(s))) }) }},
-		Export{Name: "strcmp", Handler: func(c *Call) { cmpFn(c, -1, false) }},
-		Export{Name: "strncmp", Handler: func(c *Call) { cmpFn(c, int64(c.Arg(2)), false) }},
-		Export{Name: "_stricmp", Handler: func(c *Call) { cmpFn(c, -1, true) }},
-		Export{Name: "_strcmpi", Handler: func(c *Call) { cmpFn(c, -1, true) }},
-		Export{Name: "_strnicmp", Handler: func(c *Call) { cmpFn(c, int64(c.Arg(2)), true) }},
-		Export{Name: "wcscmp", Handler: func(c *Call) { wcmpFn(c, -1, false) }},
-		Export{Name: "wcsncmp", Handler: func(c *Call) { wcmpFn(c, int64(c.Arg(2)), false) }},
-		Export{Name: "_wcsicmp", Handler: func(c *Call) { wcmpFn(c, -1, true) }},
-		Export{Name: "_wcsnicmp", Handler: func(c *Call) { wcmpFn(c, int64(c.Arg(2)), true) }},
-		Export{Name: "strcpy", Handler: func(c *Call) { copyStr(c, false, -1) }},
-		Export{Name: "strcat", Handler: func(c *Call) { copyStr(c, true, -1) }},
-		Export{Name: "strncat", Handler: func(c *Call) { copyStr(c, true, int64(c.Arg(2))) }},
-		Export{Name: "strncpy", Handler: strncpyFn},
-		Export{Name: "wcscpy", Handler: func(c *Call) { copyWStr(c, false) }},
-		Export{Name: "wcscat", Handler: func(c *Call) { copyWStr(c, true) }},
-		Export{Name: "strchr", Handler: func(c *Call) { findChar(c, false) }},
-		Export{Name: "strrchr", Handler: func(c *Call) { findChar(c, true) }},
-		Export{Name: "wcschr", Handler: func(c *Call) { findWChar(c, false) }},
-		Export{Name: "wcsrchr", Handler: func(c *Call) { findWChar(c, true) }},
-		Export{Name: "strstr", Handler: strstrFn},
-		Export{Name: "wcsstr", Handler: wcsstrFn},
-		Export{Name: "strspn", Handler: func(c *Call) { spanFn(c, true) }},
-		Export{Name: "strcspn", Handler: func(c *Call) { spanFn(c, false) }},
-		Export{Name: "strpbrk", Handler: strpbrkFn},
-		Export{Name: "_strdup", Handler: strdupFn},
-		Export{Name: "_strupr", Handler: func(c *Call) { caseStr(c, true) }},
-		Export{Name: "_strlwr", Handler: func(c *Call) { caseStr(c, false) }},
-		Export{Name: "memcpy", Handler: func(c *Call) { memmoveFn(c) }},
-		Export{Name: "memmove", Handler: func(c *Call) { memmoveFn(c) }},
-		Export{Name: "memset", Handler: memsetFn},
-		Export{Name: "memcmp", Handler: memcmpFn},
-		Export{Name: "memchr", Handler: memchrFn},
-		Export{Name: "toupper", Handler: func(c *Call) { c.Return(toUpperC(c.Arg(0))) }},
-		Export{Name: "tolower", Handler: func(c *Call) { c.Return(toLowerC(c.Arg(0))) }},
-		Export{Name: "towupper", Handler: func(c *Call) { c.Return(toUpperC(c.Arg(0) & 0xFFFF)) }},
-		Export{Name: "towlower", Handler: func(c *Call) { c.Return(toLowerC(c.Arg(0) & 0xFFFF)) }},
-		Export{Name: "isalpha", Handler: ctypeFn(ctAlpha)},
-		Export{Name: "isdigit", Handler: ctypeFn(ctDigit)},
-		Export{Name: "isxdigit", Handler: ctypeFn(ctHex)},
-		Export{Name: "isspace", Handler: ctypeFn(ctSpace)},
-		Export{Name: "isupper", Handler: ctypeFn(ctUpper)},
-		Export{Name: "islower", Handler: ctypeFn(ctLower)},
-		Export{Name: "isalnum", Handler: ctypeFn(ctAlpha | ctDigit)},
-		Export{Name: "ispunct", Handler: ctypeFn(ctPunct)},
-		Export{Name: "iscntrl", Handler: ctypeFn(ctCntrl)},
-		Export{Name: "isprint", Handler: ctypeFn(ctAlpha | ctDigit | ctPunct | ctBlank)},
-		Export{Name: "isgraph", Handler: ctypeFn(ctAlpha | ctDigit | ctPunct)},
-		Export{Name: "iswalpha", Handler: ctypeFn(ctAlpha)},
-		Export{Name: "iswdigit", Handler: ctypeFn(ctDigit)},
-		Export{Name: "iswspace", Handler: ctypeFn(ctSpace)},
-		Export{Name: "iswupper", Handler: ctypeFn(ctUpper)},
-		Export{Name: "iswlower", Handler: ctypeFn(ctLower)},
-		Export{Name: "iswalnum", Handler: ctypeFn(ctAlpha | ctDigit)},
-		Export{Name: "iswxdigit", Handler: ctypeFn(ctHex)},
-		Export{Name: "atoi", Handler: func(c *Call) { withStr(c, 0, func(s []byte) { c.Return(uint32(crt.Atoi(s))) }) }},
-		Export{Name: "atol", Handler: func(c *Call) { withStr(c, 0, func(s []byte) { c.Return(uint32(crt.Atoi(s))) }) }},
+		Export{Name: "strlen", Handler: func(c *Call) { crtWithStr(c, 0, func(s []byte) { c.Return(uint32(len(s))) }) }},
+		Export{Name: "wcslen", Handler: func(c *Call) { crtWithWStr(c, 0, func(s []uint16) { c.Return(uint32(len(s))) }) }},
+		Export{Name: "strcmp", Handler: func(c *Call) { crtCmpFn(c, -1, false) }},
+		Export{Name: "strncmp", Handler: func(c *Call) { crtCmpFn(c, int64(c.Arg(2)), false) }},
+		Export{Name: "_stricmp", Handler: func(c *Call) { crtCmpFn(c, -1, true) }},
+		Export{Name: "_strcmpi", Handler: func(c *Call) { crtCmpFn(c, -1, true) }},
+		Export{Name: "_strnicmp", Handler: func(c *Call) { crtCmpFn(c, int64(c.Arg(2)), true) }},
+		Export{Name: "wcscmp", Handler: func(c *Call) { crtWcmpFn(c, -1, false) }},
+		Export{Name: "wcsncmp", Handler: func(c *Call) { crtWcmpFn(c, int64(c.Arg(2)), false) }},
+		Export{Name: "_wcsicmp", Handler: func(c *Call) { crtWcmpFn(c, -1, true) }},
+		Export{Name: "_wcsnicmp", Handler: func(c *Call) { crtWcmpFn(c, int64(c.Arg(2)), true) }},
+		Export{Name: "strcpy", Handler: func(c *Call) { crtCopyStr(c, false, -1) }},
+		Export{Name: "strcat", Handler: func(c *Call) { crtCopyStr(c, true, -1) }},
+		Export{Name: "strncat", Handler: func(c *Call) { crtCopyStr(c, true, int64(c.Arg(2))) }},
+		Export{Name: "strncpy", Handler: crtStrncpyFn},
+		Export{Name: "wcscpy", Handler: func(c *Call) { crtCopyWStr(c, false) }},
+		Export{Name: "wcscat", Handler: func(c *Call) { crtCopyWStr(c, true) }},
+		Export{Name: "strchr", Handler: func(c *Call) { crtFindChar(c, false) }},
+		Export{Name: "strrchr", Handler: func(c *Call) { crtFindChar(c, true) }},
+		Export{Name: "wcschr", Handler: func(c *Call) { crtFindWChar(c, false) }},
+		Export{Name: "wcsrchr", Handler: func(c *Call) { crtFindWChar(c, true) }},
+		Export{Name: "strstr", Handler: crtStrstrFn},
+		Export{Name: "wcsstr", Handler: crtWcsstrFn},
+		Export{Name: "strspn", Handler: func(c *Call) { crtSpanFn(c, true) }},
+		Export{Name: "strcspn", Handler: func(c *Call) { crtSpanFn(c, false) }},
+		Export{Name: "strpbrk", Handler: crtStrpbrkFn},
+		Export{Name: "_strdup", Handler: crtStrdupFn},
+		Export{Name: "_strupr", Handler: func(c *Call) { crtCaseStr(c, true) }},
+		Export{Name: "_strlwr", Handler: func(c *Call) { crtCaseStr(c, false) }},
+		Export{Name: "memcpy", Handler: func(c *Call) { crtMemmoveFn(c) }},
+		Export{Name: "memmove", Handler: func(c *Call) { crtMemmoveFn(c) }},
+		Export{Name: "memset", Handler: crtMemsetFn},
+		Export{Name: "memcmp", Handler: crtMemcmpFn},
+		Export{Name: "memchr", Handler: crtMemchrFn},
+		Export{Name: "toupper", Handler: func(c *Call) { c.Return(crtToUpperC(c.Arg(0))) }},
+		Export{Name: "tolower", Handler: func(c *Call) { c.Return(crtToLowerC(c.Arg(0))) }},
+		Export{Name: "towupper", Handler: func(c *Call) { c.Return(crtToUpperC(c.Arg(0) & 0xFFFF)) }},
+		Export{Name: "towlower", Handler: func(c *Call) { c.Return(crtToLowerC(c.Arg(0) & 0xFFFF)) }},
+		Export{Name: "isalpha", Handler: crtCtypeFn(crtCtAlpha)},
+		Export{Name: "isdigit", Handler: crtCtypeFn(crtCtDigit)},
+		Export{Name: "isxdigit", Handler: crtCtypeFn(crtCtHex)},
+		Export{Name: "isspace", Handler: crtCtypeFn(crtCtSpace)},
+		Export{Name: "isupper", Handler: crtCtypeFn(crtCtUpper)},
+		Export{Name: "islower", Handler: crtCtypeFn(crtCtLower)},
+		Export{Name: "isalnum", Handler: crtCtypeFn(crtCtAlpha | crtCtDigit)},
+		Export{Name: "ispunct", Handler: crtCtypeFn(crtCtPunct)},
+		Export{Name: "iscntrl", Handler: crtCtypeFn(crtCtCntrl)},
+		Export{Name: "isprint", Handler: crtCtypeFn(crtCtAlpha | crtCtDigit | crtCtPunct | crtCtBlank)},
+		Export{Name: "isgraph", Handler: crtCtypeFn(crtCtAlpha | crtCtDigit | crtCtPunct)},
+		Export{Name: "iswalpha", Handler: crtCtypeFn(crtCtAlpha)},
+		Export{Name: "iswdigit", Handler: crtCtypeFn(crtCtDigit)},
+		Export{Name: "iswspace", Handler: crtCtypeFn(crtCtSpace)},
+		Export{Name: "iswupper", Handler: crtCtypeFn(crtCtUpper)},
+		Export{Name: "iswlower", Handler: crtCtypeFn(crtCtLower)},
+		Export{Name: "iswalnum", Handler: crtCtypeFn(crtCtAlpha | crtCtDigit)},
+		Export{Name: "iswxdigit", Handler: crtCtypeFn(crtCtHex)},
+		Export{Name: "atoi", Handler: func(c *Call) { crtWithStr(c, 0, func(s []byte) { c.Return(uint32(crt.Atoi(s))) }) }},
+		Export{Name: "atol", Handler: func(c *Call) { crtWithStr(c, 0, func(s []byte) { c.Return(uint32(crt.Atoi(s))) }) }},
 		Export{Name: "_atoi64", Handler: func(c *Call) {
-			withStr(c, 0, func(s []byte) { v, _, _ := crt.Strtol(s, 10, 64, true); c.Return64(v) })
+			crtWithStr(c, 0, func(s []byte) { v, _, _ := crt.Strtol(s, 10, 64, true); c.Return64(v) })
 		}},
-		Export{Name: "strtol", Handler: func(c *Call) { strtolFn(c, 32, true) }},
-		Export{Name: "strtoul", Handler: func(c *Call) { strtolFn(c, 32, false) }},
-		Export{Name: "_strtoi64", Handler: func(c *Call) { strtolFn(c, 64, true) }},
-		Export{Name: "_strtoui64", Handler: func(c *Call) { strtolFn(c, 64, false) }},
-		Export{Name: "strtod", Handler: strtodFn},
+		Export{Name: "strtol", Handler: func(c *Call) { crtStrtolFn(c, 32, true) }},
+		Export{Name: "strtoul", Handler: func(c *Call) { crtStrtolFn(c, 32, false) }},
+		Export{Name: "_strtoi64", Handler: func(c *Call) { crtStrtolFn(c, 64, true) }},
+		Export{Name: "_strtoui64", Handler: func(c *Call) { crtStrtolFn(c, 64, false) }},
+		Export{Name: "strtod", Handler: crtStrtodFn},
 		Export{Name: "atof", Handler: func(c *Call) {
-			withStr(c, 0, func(s []byte) { v, _, _ := crt.Strtod(s); returnDouble(c, v) })
+			crtWithStr(c, 0, func(s []byte) { v, _, _ := crt.Strtod(s); crtReturnDouble(c, v) })
 		}},
-		Export{Name: "abs", Handler: func(c *Call) { c.Return(absU32(c.Arg(0))) }},
-		Export{Name: "labs", Handler: func(c *Call) { c.Return(absU32(c.Arg(0))) }},
+		Export{Name: "abs", Handler: func(c *Call) { c.Return(crtAbsU32(c.Arg(0))) }},
+		Export{Name: "labs", Handler: func(c *Call) { c.Return(crtAbsU32(c.Arg(0))) }},
 		Export{Name: "_abs64", Handler: func(c *Call) {
 			v := int64(c.Arg64(0))
 			if v < 0 {
@@ -98,40 +98,40 @@ func init() {
 			c.Return((*st >> 16) & 0x7FFF)
 		}, Note: "msvcrt's LCG, one seed per process (msvcrt keeps one per thread)"},
 		Export{Name: "srand", Handler: func(c *Call) { *crtRand(c) = c.Arg(0); c.Return(0) }},
-		Export{Name: "_itoa", Handler: func(c *Call) { itoaFn(c, int64(int32(c.Arg(0))), c.Arg(1), c.Arg(2), true) }},
-		Export{Name: "_ltoa", Handler: func(c *Call) { itoaFn(c, int64(int32(c.Arg(0))), c.Arg(1), c.Arg(2), true) }},
-		Export{Name: "_ultoa", Handler: func(c *Call) { itoaFn(c, int64(c.Arg(0)), c.Arg(1), c.Arg(2), false) }},
-		Export{Name: "_i64toa", Handler: func(c *Call) { itoaFn(c, int64(c.Arg64(0)), c.Arg(2), c.Arg(3), true) }},
-		Export{Name: "_ui64toa", Handler: func(c *Call) { itoa64u(c, c.Arg64(0), c.Arg(2), c.Arg(3)) }},
-		Export{Name: "strerror", Handler: func(c *Call) { staticString(c, "strerror", errorText(c.Arg(0))) }},
-		Export{Name: "perror", Handler: perrorFn},
-		Export{Name: "setlocale", Handler: setlocaleFn, Note: "only the \"C\" locale"},
-		Export{Name: "localeconv", Handler: localeconvFn},
-		Export{Name: "getenv", Handler: getenvFn},
+		Export{Name: "_itoa", Handler: func(c *Call) { crtItoaFn(c, int64(int32(c.Arg(0))), c.Arg(1), c.Arg(2), true) }},
+		Export{Name: "_ltoa", Handler: func(c *Call) { crtItoaFn(c, int64(int32(c.Arg(0))), c.Arg(1), c.Arg(2), true) }},
+		Export{Name: "_ultoa", Handler: func(c *Call) { crtItoaFn(c, int64(c.Arg(0)), c.Arg(1), c.Arg(2), false) }},
+		Export{Name: "_i64toa", Handler: func(c *Call) { crtItoaFn(c, int64(c.Arg64(0)), c.Arg(2), c.Arg(3), true) }},
+		Export{Name: "_ui64toa", Handler: func(c *Call) { crtItoa64u(c, c.Arg64(0), c.Arg(2), c.Arg(3)) }},
+		Export{Name: "strerror", Handler: func(c *Call) { crtStaticString(c, "strerror", crtErrorText(c.Arg(0))) }},
+		Export{Name: "perror", Handler: crtPerrorFn},
+		Export{Name: "setlocale", Handler: crtSetlocaleFn, Note: "only the \"C\" locale"},
+		Export{Name: "localeconv", Handler: crtLocaleconvFn},
+		Export{Name: "getenv", Handler: crtGetenvFn},
 	)
 }
 
-// withStr reads argument i as a NUL-terminated string and runs f; a faulting pointer raises an access violation.
-func withStr(c *Call, i int, f func([]byte)) {
+// crtWithStr reads argument i as a NUL-terminated string and runs f; a faulting pointer raises an access violation.
+func crtWithStr(c *Call, i int, f func([]byte)) {
 	s, err := crt.ReadCString(c.Mem, c.Arg(i), 1<<28)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	f(s)
 }
 
-func withWStr(c *Call, i int, f func([]uint16)) {
+func crtWithWStr(c *Call, i int, f func([]uint16)) {
 	s, err := crt.ReadWString(c.Mem, c.Arg(i), 1<<27)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	f(s)
 }
 
-// readN reads up to n bytes of a string, stopping after a NUL (which is included).
-func readN(c *Call, addr uint32, n int64) ([]byte, bool) {
+// crtReadN reads up to n bytes of a string, stopping after a NUL (which is included).
+func crtReadN(c *Call, addr uint32, n int64) ([]byte, bool) {
 	var out []byte
 	for i := int64(0); i < n; i++ {
 		b, ok := c.Mem.Read8(addr + uint32(i))
@@ -147,22 +147,22 @@ func readN(c *Call, addr uint32, n int64) ([]byte, bool) {
 	return out, true
 }
 
-func lowerASCII(b byte) byte {
+func crtLowerASCII(b byte) byte {
 	if b >= 'A' && b <= 'Z' {
 		return b + 'a' - 'A'
 	}
 	return b
 }
 
-func cmpFn(c *Call, n int64, fold bool) {
+func crtCmpFn(c *Call, n int64, fold bool) {
 	if n < 0 {
 		n = 1 << 40
 	}
-	a, ok := readN(c, c.Arg(0), n)
+	a, ok := crtReadN(c, c.Arg(0), n)
 	if !ok {
 		return
 	}
-	b, ok := readN(c, c.Arg(1), n)
+	b, ok := crtReadN(c, c.Arg(1), n)
 	if !ok {
 		return
 	}
@@ -179,7 +179,7 @@ func cmpFn(c *Call, n int64, fold bool) {
 			y = b[i]
 		}
 		if fold {
-			x, y = lowerASCII(x), lowerASCII(y)
+			x, y = crtLowerASCII(x), crtLowerASCII(y)
 		}
 		if x != y {
 			if x < y {
@@ -196,15 +196,15 @@ func cmpFn(c *Call, n int64, fold bool) {
 	}
 }
 
-func wcmpFn(c *Call, n int64, fold bool) {
+func crtWcmpFn(c *Call, n int64, fold bool) {
 	a, err := crt.ReadWString(c.Mem, c.Arg(0), 1<<27)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	b, err := crt.ReadWString(c.Mem, c.Arg(1), 1<<27)
 	if err != nil {
-		faultFrom(c, err)
+		crtFaultFrom(c, err)
 		return
 	}
 	if n < 0 {
@@ -219,7 +219,7 @@ func wcmpFn(c *Call, n int64, fold bool) {
 			y = b[i]
 		}
 		if fold {
-			x, y = uint16(toLowerC(uint32(x))), uint16(toLowerC(uint32(y)))
+			x, y = uint16(crtToLowerC(uint32(x))), uint16(crtToLowerC(uint32(y)))
 		}
 		if x != y {
 			if x < y {
@@ -236,9 +236,9 @@ func wcmpFn(c *Call, n int64, fold bool) {
 	c.Return(0)
 }
 
-func copyStr(c *Call, cat bool, n int64) {
+func crtCopyStr(c *Call, cat bool, n int64) {
 	dst := c.Arg(0)
-	withStr(c, 1, func(src []byte) {
+	crtWithStr(c, 1, func(src []byte) {
 		if n >= 0 && int64(len(src)) > n {
 			src = src[:n]
 		}
@@ -246,7 +246,7 @@ func copyStr(c *Call, cat bool, n int64) {
 		if cat {
 			d, err := crt.ReadCString(c.Mem, dst, 1<<28)
 			if err != nil {
-				faultFrom(c, err)
+				crtFaultFrom(c, err)
 				return
 			}
 			at += uint32(len(d))
@@ -259,9 +259,9 @@ func copyStr(c *Call, cat bool, n int64) {
 	})
 }
 
-func strncpyFn(c *Call) {
+func crtStrncpyFn(c *Call) {
 	dst, n := c.Arg(0), int64(c.Arg(2))
-	src, ok := readN(c, c.Arg(1), n)
+	src, ok := crtReadN(c, c.Arg(1), n)
 	if !ok {
 		return
 	}
@@ -274,7 +274,7 @@ func strncpyFn(c *Call) {
 	c.Return(dst)
 }
 
-func wbytes(u []uint16) []byte {
+func crtWbytes(u []uint16) []byte {
 	b := make([]byte, 2*len(u))
 	for i, x := range u {
 		b[2*i], b[2*i+1] = byte(x), byte(x>>8)
@@ -282,19 +282,19 @@ func wbytes(u []uint16) []byte {
 	return b
 }
 
-func copyWStr(c *Call, cat bool) {
+func crtCopyWStr(c *Call, cat bool) {
 	dst := c.Arg(0)
-	withWStr(c, 1, func(src []uint16) {
+	crtWithWStr(c, 1, func(src []uint16) {
 		at := dst
 		if cat {
 			d, err := crt.ReadWString(c.Mem, dst, 1<<27)
 			if err != nil {
-				faultFrom(c, err)
+				crtFaultFrom(c, err)
 				return
 			}
 			at += 2 * uint32(len(d))
 		}
-		if !c.WriteBytes(at, wbytes(append(append([]uint16(nil), src...), 0))) {
+		if !c.WriteBytes(at, crtWbytes(append(append([]uint16(nil), src...), 0))) {
 			c.Fault(at, true)
 			return
 		}
@@ -302,9 +302,9 @@ func copyWStr(c *Call, cat bool) {
 	})
 }
 
-func findChar(c *Call, last bool) {
+func crtFindChar(c *Call, last bool) {
 	p, ch := c.Arg(0), byte(c.Arg(1))
-	withStr(c, 0, func(s []byte) {
+	crtWithStr(c, 0, func(s []byte) {
 		s = append(s, 0) // strchr(s, 0) finds the terminator
 		i := bytes.IndexByte(s, ch)
 		if last {
@@ -318,9 +318,9 @@ func findChar(c *Call, last bool) {
 	})
 }
 
-func findWChar(c *Call, last bool) {
+func crtFindWChar(c *Call, last bool) {
 	p, ch := c.Arg(0), uint16(c.Arg(1))
-	withWStr(c, 0, func(s []uint16) {
+	crtWithWStr(c, 0, func(s []uint16) {
 		s = append(s, 0)
 		idx := -1
 		for i, x := range s {
@@ -339,10 +339,10 @@ func findWChar(c *Call, last bool) {
 	})
 }
 
-func strstrFn(c *Call) {
+func crtStrstrFn(c *Call) {
 	p := c.Arg(0)
-	withStr(c, 0, func(s []byte) {
-		withStr(c, 1, func(sub []byte) {
+	crtWithStr(c, 0, func(s []byte) {
+		crtWithStr(c, 1, func(sub []byte) {
 			i := bytes.Index(s, sub)
 			if i < 0 {
 				c.Return(0)
@@ -353,10 +353,10 @@ func strstrFn(c *Call) {
 	})
 }
 
-func wcsstrFn(c *Call) {
+func crtWcsstrFn(c *Call) {
 	p := c.Arg(0)
-	withWStr(c, 0, func(s []uint16) {
-		withWStr(c, 1, func(sub []uint16) {
+	crtWithWStr(c, 0, func(s []uint16) {
+		crtWithWStr(c, 1, func(sub []uint16) {
 			for i := 0; i+len(sub) <= len(s); i++ {
 				match := true
 				for j := range sub {
@@ -375,9 +375,9 @@ func wcsstrFn(c *Call) {
 	})
 }
 
-func spanFn(c *Call, accept bool) {
-	withStr(c, 0, func(s []byte) {
-		withStr(c, 1, func(set []byte) {
+func crtSpanFn(c *Call, accept bool) {
+	crtWithStr(c, 0, func(s []byte) {
+		crtWithStr(c, 1, func(set []byte) {
 			n := 0
 			for n < len(s) && (bytes.IndexByte(set, s[n]) >= 0) == accept {
 				n++
@@ -387,10 +387,10 @@ func spanFn(c *Call, accept bool) {
 	})
 }
 
-func strpbrkFn(c *Call) {
+func crtStrpbrkFn(c *Call) {
 	p := c.Arg(0)
-	withStr(c, 0, func(s []byte) {
-		withStr(c, 1, func(set []byte) {
+	crtWithStr(c, 0, func(s []byte) {
+		crtWithStr(c, 1, func(set []byte) {
 			if i := bytes.IndexAny(s, string(set)); i >= 0 && len(set) > 0 {
 				c.Return(p + uint32(i))
 				return
@@ -400,12 +400,12 @@ func strpbrkFn(c *Call) {
 	})
 }
 
-func strdupFn(c *Call) {
+func crtStrdupFn(c *Call) {
 	if c.Arg(0) == 0 {
 		c.Return(0)
 		return
 	}
-	withStr(c, 0, func(s []byte) {
+	crtWithStr(c, 0, func(s []byte) {
 		a, err := c.State().Heap.Alloc(uint32(len(s)+1), false)
 		if err != nil {
 			c.SetErrno(crtENOMEM)
@@ -417,15 +417,15 @@ func strdupFn(c *Call) {
 	})
 }
 
-func caseStr(c *Call, upper bool) {
+func crtCaseStr(c *Call, upper bool) {
 	p := c.Arg(0)
-	withStr(c, 0, func(s []byte) {
+	crtWithStr(c, 0, func(s []byte) {
 		out := make([]byte, len(s))
 		for i, b := range s {
 			if upper {
-				out[i] = byte(toUpperC(uint32(b)))
+				out[i] = byte(crtToUpperC(uint32(b)))
 			} else {
-				out[i] = lowerASCII(b)
+				out[i] = crtLowerASCII(b)
 			}
 		}
 		if !c.WriteBytes(p, out) {
@@ -436,8 +436,8 @@ func caseStr(c *Call, upper bool) {
 	})
 }
 
-// memmoveFn implements memcpy and memmove (overlap-safe, as msvcrt's memcpy also is).
-func memmoveFn(c *Call) {
+// crtMemmoveFn implements memcpy and memmove (overlap-safe, as msvcrt's memcpy also is).
+func crtMemmoveFn(c *Call) {
 	dst, src, n := c.Arg(0), c.Arg(1), c.Arg(2)
 	if n > 1<<28 {
 		c.Fault(src+1<<28, false)
@@ -455,7 +455,7 @@ func memmoveFn(c *Call) {
 	c.Return(dst)
 }
 
-func memsetFn(c *Call) {
+func crtMemsetFn(c *Call) {
 	dst, v, n := c.Arg(0), byte(c.Arg(1)), c.Arg(2)
 	chunk := bytes.Repeat([]byte{v}, int(min(n, 1<<16)))
 	for off := uint32(0); off < n; off += uint32(len(chunk)) {
@@ -468,7 +468,7 @@ func memsetFn(c *Call) {
 	c.Return(dst)
 }
 
-func memcmpFn(c *Call) {
+func crtMemcmpFn(c *Call) {
 	n := c.Arg(2)
 	if n > 1<<28 {
 		n = 1 << 28
@@ -493,7 +493,7 @@ func memcmpFn(c *Call) {
 	}
 }
 
-func memchrFn(c *Call) {
+func crtMemchrFn(c *Call) {
 	p, ch, n := c.Arg(0), byte(c.Arg(1)), c.Arg(2)
 	for i := uint32(0); i < n; i++ {
 		b, ok := c.Mem.Read8(p + i)
@@ -509,14 +509,14 @@ func memchrFn(c *Call) {
 	c.Return(0)
 }
 
-func toUpperC(ch uint32) uint32 {
+func crtToUpperC(ch uint32) uint32 {
 	if ch >= 'a' && ch <= 'z' {
 		return ch - 'a' + 'A'
 	}
 	return ch
 }
 
-func toLowerC(ch uint32) uint32 {
+func crtToLowerC(ch uint32) uint32 {
 	if ch >= 'A' && ch <= 'Z' {
 		return ch + 'a' - 'A'
 	}
@@ -525,52 +525,52 @@ func toLowerC(ch uint32) uint32 {
 
 // Character classes, with msvcrt's _ctype bit values (isalpha returns _UPPER|_LOWER bits, etc.).
 const (
-	ctUpper = 0x1
-	ctLower = 0x2
-	ctDigit = 0x4
-	ctSpace = 0x8
-	ctPunct = 0x10
-	ctCntrl = 0x20
-	ctBlank = 0x40
-	ctHex   = 0x80
-	ctAlpha = ctUpper | ctLower | 0x100
+	crtCtUpper = 0x1
+	crtCtLower = 0x2
+	crtCtDigit = 0x4
+	crtCtSpace = 0x8
+	crtCtPunct = 0x10
+	crtCtCntrl = 0x20
+	crtCtBlank = 0x40
+	crtCtHex   = 0x80
+	crtCtAlpha = crtCtUpper | crtCtLower | 0x100
 )
 
-// ctypeBits classifies an ASCII character as msvcrt's "C" locale table does; other values have no class.
-func ctypeBits(ch uint32) uint32 {
+// crtCtypeBits classifies an ASCII character as msvcrt's "C" locale table does; other values have no class.
+func crtCtypeBits(ch uint32) uint32 {
 	var b uint32
 	switch {
 	case ch >= 'A' && ch <= 'Z':
-		b = ctUpper | 0x100
+		b = crtCtUpper | 0x100
 		if ch <= 'F' {
-			b |= ctHex
+			b |= crtCtHex
 		}
 	case ch >= 'a' && ch <= 'z':
-		b = ctLower | 0x100
+		b = crtCtLower | 0x100
 		if ch <= 'f' {
-			b |= ctHex
+			b |= crtCtHex
 		}
 	case ch >= '0' && ch <= '9':
-		b = ctDigit | ctHex
+		b = crtCtDigit | crtCtHex
 	case ch == ' ':
-		b = ctSpace | ctBlank
+		b = crtCtSpace | crtCtBlank
 	case ch >= 9 && ch <= 13:
-		b = ctSpace | ctCntrl
+		b = crtCtSpace | crtCtCntrl
 	case ch < 32 || ch == 127:
-		b = ctCntrl
+		b = crtCtCntrl
 	case ch > 32 && ch < 127:
-		b = ctPunct
+		b = crtCtPunct
 	}
 	return b
 }
 
-func ctypeFn(mask uint32) Handler {
-	return func(c *Call) { c.Return(ctypeBits(c.Arg(0)) & mask) }
+func crtCtypeFn(mask uint32) Handler {
+	return func(c *Call) { c.Return(crtCtypeBits(c.Arg(0)) & mask) }
 }
 
-func strtolFn(c *Call, bits int, signed bool) {
+func crtStrtolFn(c *Call, bits int, signed bool) {
 	p, end, base := c.Arg(0), c.Arg(1), int(int32(c.Arg(2)))
-	withStr(c, 0, func(s []byte) {
+	crtWithStr(c, 0, func(s []byte) {
 		v, n, errno := crt.Strtol(s, base, bits, signed)
 		if end != 0 && !c.W32(end, p+uint32(n)) {
 			c.Fault(end, true)
@@ -587,9 +587,9 @@ func strtolFn(c *Call, bits int, signed bool) {
 	})
 }
 
-func strtodFn(c *Call) {
+func crtStrtodFn(c *Call) {
 	p, end := c.Arg(0), c.Arg(1)
-	withStr(c, 0, func(s []byte) {
+	crtWithStr(c, 0, func(s []byte) {
 		v, n, errno := crt.Strtod(s)
 		if end != 0 && !c.W32(end, p+uint32(n)) {
 			c.Fault(end, true)
@@ -598,11 +598,11 @@ func strtodFn(c *Call) {
 		if errno != 0 {
 			c.SetErrno(uint32(errno))
 		}
-		returnDouble(c, v)
+		crtReturnDouble(c, v)
 	})
 }
 
-func absU32(v uint32) uint32 {
+func crtAbsU32(v uint32) uint32 {
 	if int32(v) < 0 {
 		return -v
 	}
@@ -620,7 +620,7 @@ func crtRand(c *Call) *uint32 {
 	return p
 }
 
-func itoaFn(c *Call, v int64, buf, radix uint32, signed bool) {
+func crtItoaFn(c *Call, v int64, buf, radix uint32, signed bool) {
 	if radix < 2 || radix > 36 {
 		c.Return(buf)
 		return
@@ -643,7 +643,7 @@ func itoaFn(c *Call, v int64, buf, radix uint32, signed bool) {
 	c.Return(buf)
 }
 
-func itoa64u(c *Call, v uint64, buf, radix uint32) {
+func crtItoa64u(c *Call, v uint64, buf, radix uint32) {
 	if radix < 2 || radix > 36 {
 		c.Return(buf)
 		return
@@ -655,8 +655,8 @@ func itoa64u(c *Call, v uint64, buf, radix uint32) {
 	c.Return(buf)
 }
 
-// errorText is msvcrt's message for an errno value (_sys_errlist).
-func errorText(e uint32) string {
+// crtErrorText is msvcrt's message for an errno value (_sys_errlist).
+func crtErrorText(e uint32) string {
 	msgs := map[uint32]string{
 		0: "No error", 1: "Operation not permitted", 2: "No such file or directory", 3: "No such process",
 		4: "Interrupted function call", 5: "Input/output error", 6: "No such device or address",
@@ -676,9 +676,9 @@ func errorText(e uint32) string {
 	return "Unknown error"
 }
 
-// staticString returns (EAX) the address of a per-process buffer named key holding s, as msvcrt's functions
+// crtStaticString returns (EAX) the address of a per-process buffer named key holding s, as msvcrt's functions
 // that return a pointer to a static buffer do.
-func staticString(c *Call, key string, s string) {
+func crtStaticString(c *Call, key string, s string) {
 	st := c.State()
 	k := "msvcrt.static." + key
 	addr, _ := st.Ext[k].(uint32)
@@ -698,7 +698,7 @@ func staticString(c *Call, key string, s string) {
 	c.Return(addr)
 }
 
-func perrorFn(c *Call) {
+func crtPerrorFn(c *Call) {
 	var prefix string
 	if c.Arg(0) != 0 {
 		s, ok := c.Str(0)
@@ -711,11 +711,11 @@ func perrorFn(c *Call) {
 		}
 	}
 	e, _ := c.Mem.Read32(errnoCell(c, CRT(c.P).Errno))
-	put(c, stdStream(c, 2), []byte(prefix+errorText(e)+"\n"))
+	crtPut(c, crtStdStream(c, 2), []byte(prefix+crtErrorText(e)+"\n"))
 	c.Return(0)
 }
 
-func setlocaleFn(c *Call) {
+func crtSetlocaleFn(c *Call) {
 	cat := c.Arg(0)
 	if cat > 5 {
 		c.Return(0)
@@ -732,12 +732,12 @@ func setlocaleFn(c *Call) {
 			return
 		}
 	}
-	staticString(c, "setlocale", "C")
+	crtStaticString(c, "setlocale", "C")
 }
 
-// localeconvFn returns the "C" locale's struct lconv: decimal_point ".", every other string empty, every char
+// crtLocaleconvFn returns the "C" locale's struct lconv: decimal_point ".", every other string empty, every char
 // field CHAR_MAX.
-func localeconvFn(c *Call) {
+func crtLocaleconvFn(c *Call) {
 	st := c.State()
 	if a, ok := st.Ext["msvcrt.lconv"].(uint32); ok {
 		c.Return(a)
@@ -762,8 +762,8 @@ func localeconvFn(c *Call) {
 	c.Return(a)
 }
 
-// getenvFn looks a variable up in the process environment block (case-insensitive names, as Windows).
-func getenvFn(c *Call) {
+// crtGetenvFn looks a variable up in the process environment block (case-insensitive names, as Windows).
+func crtGetenvFn(c *Call) {
 	name, ok := c.Str(0)
 	if !ok {
 		c.Fault(c.Arg(0), false)

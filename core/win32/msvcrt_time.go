@@ -14,7 +14,7 @@ import (
 // the _time64 family (MinGW-w64 calls the 64-bit ones). Also qsort and bsearch, whose comparison functions are
 // guest code.
 
-const unixEpochFiletime = 116444736000000000
+const crtUnixEpochFiletime = 116444736000000000
 
 func init() {
 	OnProcessInit(func(s *System, p *kernel.Process) error {
@@ -24,55 +24,55 @@ func init() {
 		return nil
 	})
 	msvcrt.Add(
-		Export{Name: "time", Handler: func(c *Call) { timeFn(c, false) }},
-		Export{Name: "_time32", Handler: func(c *Call) { timeFn(c, false) }},
-		Export{Name: "_time64", Handler: func(c *Call) { timeFn(c, true) }},
+		Export{Name: "time", Handler: func(c *Call) { crtTimeFn(c, false) }},
+		Export{Name: "_time32", Handler: func(c *Call) { crtTimeFn(c, false) }},
+		Export{Name: "_time64", Handler: func(c *Call) { crtTimeFn(c, true) }},
 		Export{Name: "clock", Handler: func(c *Call) {
 			t0, _ := c.State().Ext["msvcrt.clock0"].(uint64)
 			c.Return(uint32((c.K.SystemTime() - t0) / 10000))
 		}, Note: "milliseconds of virtual time since the process started"},
-		Export{Name: "gmtime", Handler: func(c *Call) { tmFn(c, false) }},
-		Export{Name: "localtime", Handler: func(c *Call) { tmFn(c, false) }},
-		Export{Name: "_gmtime32", Handler: func(c *Call) { tmFn(c, false) }},
-		Export{Name: "_localtime32", Handler: func(c *Call) { tmFn(c, false) }},
-		Export{Name: "_gmtime64", Handler: func(c *Call) { tmFn(c, true) }},
-		Export{Name: "_localtime64", Handler: func(c *Call) { tmFn(c, true) }},
-		Export{Name: "mktime", Handler: func(c *Call) { mktimeFn(c, false) }},
-		Export{Name: "_mktime32", Handler: func(c *Call) { mktimeFn(c, false) }},
-		Export{Name: "_mktime64", Handler: func(c *Call) { mktimeFn(c, true) }},
-		Export{Name: "_mkgmtime", Handler: func(c *Call) { mktimeFn(c, false) }},
-		Export{Name: "_mkgmtime64", Handler: func(c *Call) { mktimeFn(c, true) }},
+		Export{Name: "gmtime", Handler: func(c *Call) { crtTmFn(c, false) }},
+		Export{Name: "localtime", Handler: func(c *Call) { crtTmFn(c, false) }},
+		Export{Name: "_gmtime32", Handler: func(c *Call) { crtTmFn(c, false) }},
+		Export{Name: "_localtime32", Handler: func(c *Call) { crtTmFn(c, false) }},
+		Export{Name: "_gmtime64", Handler: func(c *Call) { crtTmFn(c, true) }},
+		Export{Name: "_localtime64", Handler: func(c *Call) { crtTmFn(c, true) }},
+		Export{Name: "mktime", Handler: func(c *Call) { crtMktimeFn(c, false) }},
+		Export{Name: "_mktime32", Handler: func(c *Call) { crtMktimeFn(c, false) }},
+		Export{Name: "_mktime64", Handler: func(c *Call) { crtMktimeFn(c, true) }},
+		Export{Name: "_mkgmtime", Handler: func(c *Call) { crtMktimeFn(c, false) }},
+		Export{Name: "_mkgmtime64", Handler: func(c *Call) { crtMktimeFn(c, true) }},
 		Export{Name: "difftime", Handler: func(c *Call) {
-			returnDouble(c, float64(int32(c.Arg(0)))-float64(int32(c.Arg(1))))
+			crtReturnDouble(c, float64(int32(c.Arg(0)))-float64(int32(c.Arg(1))))
 		}},
 		Export{Name: "_difftime64", Handler: func(c *Call) {
-			returnDouble(c, float64(int64(c.Arg64(0)))-float64(int64(c.Arg64(2))))
+			crtReturnDouble(c, float64(int64(c.Arg64(0)))-float64(int64(c.Arg64(2))))
 		}},
-		Export{Name: "ctime", Handler: func(c *Call) { ctimeFn(c, false) }},
-		Export{Name: "_ctime64", Handler: func(c *Call) { ctimeFn(c, true) }},
+		Export{Name: "ctime", Handler: func(c *Call) { crtCtimeFn(c, false) }},
+		Export{Name: "_ctime64", Handler: func(c *Call) { crtCtimeFn(c, true) }},
 		Export{Name: "asctime", Handler: func(c *Call) {
-			t, ok := readTM(c, c.Arg(0))
+			t, ok := crtReadTM(c, c.Arg(0))
 			if !ok {
 				return
 			}
-			staticString(c, "asctime", asctime(t))
+			crtStaticString(c, "asctime", crtAsctime(t))
 		}},
-		Export{Name: "strftime", Handler: strftimeFn},
-		Export{Name: "_ftime", Handler: func(c *Call) { ftimeFn(c, false) }},
-		Export{Name: "_ftime64", Handler: func(c *Call) { ftimeFn(c, true) }},
-		Export{Name: "qsort", Handler: qsortFn},
-		Export{Name: "bsearch", Handler: bsearchFn},
+		Export{Name: "strftime", Handler: crtStrftimeFn},
+		Export{Name: "_ftime", Handler: func(c *Call) { crtFtimeFn(c, false) }},
+		Export{Name: "_ftime64", Handler: func(c *Call) { crtFtimeFn(c, true) }},
+		Export{Name: "qsort", Handler: crtQsortFn},
+		Export{Name: "bsearch", Handler: crtBsearchFn},
 	)
 }
 
-// now is the virtual time.
-func now(c *Call) time.Time {
+// crtNow is the virtual time.
+func crtNow(c *Call) time.Time {
 	ft := c.K.SystemTime()
-	return time.Unix(0, int64(ft-unixEpochFiletime)*100).UTC()
+	return time.Unix(0, int64(ft-crtUnixEpochFiletime)*100).UTC()
 }
 
-func timeFn(c *Call, t64 bool) {
-	sec := now(c).Unix()
+func crtTimeFn(c *Call, t64 bool) {
+	sec := crtNow(c).Unix()
 	if p := c.Arg(0); p != 0 {
 		ok := false
 		if t64 {
@@ -92,7 +92,7 @@ func timeFn(c *Call, t64 bool) {
 	c.Return(uint32(sec))
 }
 
-func readTimeT(c *Call, p uint32, t64 bool) (int64, bool) {
+func crtReadTimeT(c *Call, p uint32, t64 bool) (int64, bool) {
 	if t64 {
 		v, ok := c.Mem.Read64(p)
 		if !ok {
@@ -108,7 +108,7 @@ func readTimeT(c *Call, p uint32, t64 bool) (int64, bool) {
 }
 
 // struct tm: nine ints.
-func putTM(t time.Time) []byte {
+func crtPutTM(t time.Time) []byte {
 	v := []int32{int32(t.Second()), int32(t.Minute()), int32(t.Hour()), int32(t.Day()), int32(t.Month()) - 1,
 		int32(t.Year() - 1900), int32(t.Weekday()), int32(t.YearDay() - 1), 0}
 	b := make([]byte, 36)
@@ -118,7 +118,7 @@ func putTM(t time.Time) []byte {
 	return b
 }
 
-func readTM(c *Call, p uint32) ([9]int32, bool) {
+func crtReadTM(c *Call, p uint32) ([9]int32, bool) {
 	var t [9]int32
 	for i := range t {
 		v, ok := c.R32(p + 4*uint32(i))
@@ -131,13 +131,13 @@ func readTM(c *Call, p uint32) ([9]int32, bool) {
 	return t, true
 }
 
-func tmTime(t [9]int32) time.Time {
+func crtTmTime(t [9]int32) time.Time {
 	return time.Date(int(t[5])+1900, time.Month(t[4]+1), int(t[3]), int(t[2]), int(t[1]), int(t[0]), 0, time.UTC)
 }
 
-// tmFn implements gmtime/localtime: a pointer to a per-process static struct tm, or NULL for a negative time.
-func tmFn(c *Call, t64 bool) {
-	sec, ok := readTimeT(c, c.Arg(0), t64)
+// crtTmFn implements gmtime/localtime: a pointer to a per-process static struct tm, or NULL for a negative time.
+func crtTmFn(c *Call, t64 bool) {
+	sec, ok := crtReadTimeT(c, c.Arg(0), t64)
 	if !ok {
 		return
 	}
@@ -157,18 +157,18 @@ func tmFn(c *Call, t64 bool) {
 		addr = a
 		st.Ext["msvcrt.tm"] = addr
 	}
-	c.Mem.WriteBytes(addr, putTM(time.Unix(sec, 0).UTC()), mm.AccessWrite)
+	c.Mem.WriteBytes(addr, crtPutTM(time.Unix(sec, 0).UTC()), mm.AccessWrite)
 	c.Return(addr)
 }
 
-// mktimeFn normalizes the struct tm in place and returns its time_t (-1 before 1970).
-func mktimeFn(c *Call, t64 bool) {
+// crtMktimeFn normalizes the struct tm in place and returns its time_t (-1 before 1970).
+func crtMktimeFn(c *Call, t64 bool) {
 	p := c.Arg(0)
-	t, ok := readTM(c, p)
+	t, ok := crtReadTM(c, p)
 	if !ok {
 		return
 	}
-	tt := tmTime(t)
+	tt := crtTmTime(t)
 	sec := tt.Unix()
 	if sec < 0 || (!t64 && sec > 0x7FFFFFFF) {
 		if t64 {
@@ -178,7 +178,7 @@ func mktimeFn(c *Call, t64 bool) {
 		}
 		return
 	}
-	if !c.WriteBytes(p, putTM(tt)) {
+	if !c.WriteBytes(p, crtPutTM(tt)) {
 		c.Fault(p, true)
 		return
 	}
@@ -189,12 +189,12 @@ func mktimeFn(c *Call, t64 bool) {
 	c.Return(uint32(sec))
 }
 
-var dayNames = [...]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
-var monthNames = [...]string{"January", "February", "March", "April", "May", "June", "July", "August",
+var crtDayNames = [...]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+var crtMonthNames = [...]string{"January", "February", "March", "April", "May", "June", "July", "August",
 	"September", "October", "November", "December"}
 
-// asctime is "Wed Jan 02 02:03:55 1980\n" (msvcrt pads the day with a zero).
-func asctime(t [9]int32) string {
+// crtAsctime is "Wed Jan 02 02:03:55 1980\n" (msvcrt pads the day with a zero).
+func crtAsctime(t [9]int32) string {
 	w, m := int(t[6])%7, int(t[4])%12
 	if w < 0 {
 		w += 7
@@ -202,11 +202,11 @@ func asctime(t [9]int32) string {
 	if m < 0 {
 		m += 12
 	}
-	return fmt.Sprintf("%.3s %.3s %02d %02d:%02d:%02d %d\n", dayNames[w], monthNames[m], t[3], t[2], t[1], t[0], t[5]+1900)
+	return fmt.Sprintf("%.3s %.3s %02d %02d:%02d:%02d %d\n", crtDayNames[w], crtMonthNames[m], t[3], t[2], t[1], t[0], t[5]+1900)
 }
 
-func ctimeFn(c *Call, t64 bool) {
-	sec, ok := readTimeT(c, c.Arg(0), t64)
+func crtCtimeFn(c *Call, t64 bool) {
+	sec, ok := crtReadTimeT(c, c.Arg(0), t64)
 	if !ok {
 		return
 	}
@@ -214,27 +214,27 @@ func ctimeFn(c *Call, t64 bool) {
 		c.Return(0)
 		return
 	}
-	b := putTM(time.Unix(sec, 0).UTC())
+	b := crtPutTM(time.Unix(sec, 0).UTC())
 	var t [9]int32
 	for i := range t {
 		t[i] = int32(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
 	}
-	staticString(c, "asctime", asctime(t))
+	crtStaticString(c, "asctime", crtAsctime(t))
 }
 
-// strftimeFn formats in the "C" locale as msvcrt does: %c is "%m/%d/%y %H:%M:%S", %x "%m/%d/%y", %X "%H:%M:%S",
+// crtStrftimeFn formats in the "C" locale as msvcrt does: %c is "%m/%d/%y %H:%M:%S", %x "%m/%d/%y", %X "%H:%M:%S",
 // %Z the zone name "UTC"; '#' flags are accepted and ignored. It returns the length, or 0 if it does not fit.
-func strftimeFn(c *Call) {
+func crtStrftimeFn(c *Call) {
 	buf, max := c.Arg(0), c.Arg(1)
-	f, ok := readFormat(c, 2)
+	f, ok := crtReadFormat(c, 2)
 	if !ok {
 		return
 	}
-	t, ok := readTM(c, c.Arg(3))
+	t, ok := crtReadTM(c, c.Arg(3))
 	if !ok {
 		return
 	}
-	out := strftime(string(f), t)
+	out := crtStrftime(string(f), t)
 	if uint32(len(out)) >= max {
 		if max > 0 {
 			c.Mem.Write8(buf, 0)
@@ -249,7 +249,7 @@ func strftimeFn(c *Call) {
 	c.Return(uint32(len(out)))
 }
 
-func strftime(f string, t [9]int32) string {
+func crtStrftime(f string, t [9]int32) string {
 	var b []byte
 	two := func(v int32) { b = append(b, byte('0'+v/10%10), byte('0'+v%10)) }
 	w, m := int(t[6]), int(t[4])
@@ -270,15 +270,15 @@ func strftime(f string, t [9]int32) string {
 		}
 		switch f[i] {
 		case 'a':
-			b = append(b, dayNames[w][:3]...)
+			b = append(b, crtDayNames[w][:3]...)
 		case 'A':
-			b = append(b, dayNames[w]...)
+			b = append(b, crtDayNames[w]...)
 		case 'b':
-			b = append(b, monthNames[m][:3]...)
+			b = append(b, crtMonthNames[m][:3]...)
 		case 'B':
-			b = append(b, monthNames[m]...)
+			b = append(b, crtMonthNames[m]...)
 		case 'c':
-			b = append(b, strftime("%m/%d/%y %H:%M:%S", t)...)
+			b = append(b, crtStrftime("%m/%d/%y %H:%M:%S", t)...)
 		case 'd':
 			two(t[3])
 		case 'H':
@@ -312,9 +312,9 @@ func strftime(f string, t [9]int32) string {
 		case 'w':
 			b = strconv.AppendInt(b, int64(w), 10)
 		case 'x':
-			b = append(b, strftime("%m/%d/%y", t)...)
+			b = append(b, crtStrftime("%m/%d/%y", t)...)
 		case 'X':
-			b = append(b, strftime("%H:%M:%S", t)...)
+			b = append(b, crtStrftime("%H:%M:%S", t)...)
 		case 'y':
 			two((t[5] + 1900) % 100)
 		case 'Y':
@@ -328,9 +328,9 @@ func strftime(f string, t [9]int32) string {
 	return string(b)
 }
 
-func ftimeFn(c *Call, t64 bool) {
+func crtFtimeFn(c *Call, t64 bool) {
 	p := c.Arg(0)
-	n := now(c)
+	n := crtNow(c)
 	var b []byte
 	if t64 {
 		b = make([]byte, 16) // __time64_t time; unsigned short millitm; short timezone; short dstflag
@@ -354,9 +354,9 @@ func ftimeFn(c *Call, t64 bool) {
 	c.Return(0)
 }
 
-// qsortFn sorts with the guest's comparison function: the elements are copied to a scratch block (so the
+// crtQsortFn sorts with the guest's comparison function: the elements are copied to a scratch block (so the
 // pointers the comparator sees stay put), ordered by binary insertion (n log n calls), and written back.
-func qsortFn(c *Call) {
+func crtQsortFn(c *Call) {
 	base, n, size, cmp := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3)
 	if n < 2 || size == 0 {
 		c.Return(0)
@@ -415,8 +415,8 @@ func qsortFn(c *Call) {
 	insert(1, 0, 1)
 }
 
-// bsearchFn binary-searches a sorted array with the guest's comparison function (key first, element second).
-func bsearchFn(c *Call) {
+// crtBsearchFn binary-searches a sorted array with the guest's comparison function (key first, element second).
+func crtBsearchFn(c *Call) {
 	key, base, n, size, cmp := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4)
 	var step func(lo, hi uint32)
 	step = func(lo, hi uint32) {

@@ -38,6 +38,7 @@ malloc_stress|native|
 int64|native|-D__USE_MINGW_ANSI_STDIO=1
 setjmp|native|
 stdlib|native|
+lowio|win|
 xss|native|
 spin|win|
 printf_msvcrt|win|
