@@ -42,10 +42,19 @@ func FuzzTranslateRun(f *testing.F) {
 		c.Regs[ESP] = stackTop - 0x800
 		c.FSBase = dataBase
 		c.SetFlags(uint32(sel[0]) << 4 & flagsUser &^ FlagTF)
-		for range 4 {
-			r := c.Run(2000)
+		if len(code) > 0 && sel[2]&1 != 0 {
+			c.SetBreakpoint(codeBase + uint32(sel[2])%uint32(len(code)))
+		}
+		// Small budgets cut blocks short (the resume path); a large one runs far.
+		budget := uint64(2000)
+		rounds := 4
+		if sel[1]&1 != 0 {
+			budget, rounds = uint64(sel[1]%16)+1, 300
+		}
+		for range rounds {
+			r := c.Run(budget)
 			switch r {
-			case StopBudget:
+			case StopBudget, StopBreakpoint:
 			case StopFault:
 				if c.Exception().EIP != c.EIP {
 					t.Fatalf("fault EIP %#x, CPU EIP %#x", c.Exception().EIP, c.EIP)
