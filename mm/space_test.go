@@ -1040,6 +1040,10 @@ func TestSpace_Sparse(t *testing.T) {
 	if st := s.Stats(); st.Resident != 1<<20 || st.Committed != 0x10000000 {
 		t.Fatalf("stats %+v", st)
 	}
+	regs := s.Regions() // free, 256 MiB committed, 768 MiB reserved, free
+	if len(regs) != 4 || regs[1].Size != 0x10000000 || regs[2].Size != 0x30000000 || regs[2].State != StateReserve {
+		t.Fatalf("Regions = %+v", regs)
+	}
 }
 
 func TestErrors_Strings(t *testing.T) {
