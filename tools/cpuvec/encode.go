@@ -229,6 +229,9 @@ func build(f *form, size int, mem bool, r *rand.Rand) *inst {
 			in.imm = append(in.imm, edge(r, 16))
 		case o == "O":
 			in.ea = dataAddr + 0x100 + uint32(r.IntN(0xd00))
+			if in.segBase != 0 {
+				in.ea = in.segBase + uint32(r.IntN(0x7e0))
+			}
 			in.imm = append(in.imm, in.ea-in.segBase)
 			in.randomFill(r, in.ea-4, 4+size/8+4)
 		case o[0] == 'J':
@@ -313,6 +316,9 @@ func (in *inst) encodeMem(regField int, excl uint8, r *rand.Rand) {
 	}
 	if in.f.misalign {
 		in.ea = in.ea&^15 + 1 + uint32(r.IntN(15))
+	}
+	if in.segBase != 0 { // FS: offsets within the TEB-sized segment's mapped half
+		in.ea = in.segBase + uint32(r.IntN(0x7e0))
 	}
 	ea := in.ea - in.segBase // the offset the address computation must produce
 	free := func(noESP, noEBP bool) []int {

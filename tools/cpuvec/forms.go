@@ -145,7 +145,7 @@ func integerForms() []*form {
 	add(&form{group: "mov", mn: "nop", op: b(0x0f, 0x1f), digit: 0, ops: "E", sizes: s1632, nReg: 4, nMem: 4})
 	add(&form{group: "mov", mn: "xlat", op: b(0xd7), digit: noModrm, sizes: s32, implicit: 1<<eax | 1<<ebx, nReg: 12,
 		setup: func(in *inst, r *rand.Rand) {
-			in.regs[ebx] = dataAddr + 0x100 + uint32(r.IntN(0x800))
+			in.regs[ebx] = dataAddr + 0x800 + uint32(r.IntN(0x700)) // above fsBase (see fsForms)
 			in.randomFill(r, in.regs[ebx], 256)
 		}})
 

@@ -29,7 +29,7 @@ func stringForms() []*form {
 		setup := func(in *inst, r *rand.Rand) {
 			in.flags = in.flags&^fDF | uint32(r.IntN(2))*fDF
 			in.regs[ecx] = uint32(r.IntN(10))
-			src := dataAddr + 0x400 + uint32(r.IntN(64))
+			src := dataAddr + 0x880 + uint32(r.IntN(64)) // above fsBase: FS-relative sources stay in the segment
 			dst := dataAddr + 0xa00 + uint32(r.IntN(64))
 			in.randomFill(r, src-40, 80)
 			in.randomFill(r, dst-40, 80)
@@ -419,7 +419,14 @@ func fsForms(all []*form) []*form {
 		{"string", "movsb", 0xa4, noModrm}, {"string", "rep_movs", 0xa5, noModrm}, {"string", "lods", 0xad, noModrm},
 		{"string", "cmpsb", 0xa6, noModrm}, {"string", "stosb", 0xaa, noModrm},
 	}
-	var fs []*form
+	// Offsets past the segment limit (0xFFF, as Windows' TEB segment): #GP.
+	limit := func(in *inst, r *rand.Rand) {
+		in.imm[0] = []uint32{0xffd, 0xffe, 0xfff, 0x1000, 0x2000, 0x7ffffffc, 0xfffffffc}[r.IntN(7)]
+	}
+	fs := []*form{
+		{group: "segfs", mn: "fs_limit_mov", op: b(0xa1), digit: noModrm, ops: "eAX,O", sizes: s32, fs: true, implicit: 1 << eax, setup: limit, nReg: 8},
+		{group: "segfs", mn: "fs_limit_mov", op: b(0xa3), digit: noModrm, ops: "O,eAX", sizes: s32, fs: true, implicit: 1 << eax, setup: limit, nReg: 6},
+	}
 	for _, p := range pick {
 		for _, f := range all {
 			if f.group != p.group || f.mn != p.mn || f.op[0] != p.op || f.digit != p.digit || f.regOnly {

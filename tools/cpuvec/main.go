@@ -309,7 +309,7 @@ func format(in *inst, res *result) (string, error) {
 	// generator built a case that went astray.
 	if res.Signo != 0 && in.f.group != "fault" && in.f.group != "trap" {
 		ok := res.Trapno == 0 || res.Trapno == 19 || res.Trapno == 16 ||
-			res.Trapno == 13 && strings.HasSuffix(in.f.mn, "_unal")
+			res.Trapno == 13 && (strings.HasSuffix(in.f.mn, "_unal") || strings.HasPrefix(in.f.mn, "fs_limit"))
 		if !ok {
 			l := sb.String()
 			if len(l) > 300 {

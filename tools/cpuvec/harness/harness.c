@@ -29,8 +29,8 @@
  *   - Cases whose EFLAGS have TF set instead POPF their EFLAGS from just below
  *     the guest ESP with a POPF placed right before the instruction, so the
  *     single-step trap (#DB) comes right after the instruction under test.
- *   - FS is loaded with a flat data segment based at FS_BASE (an LDT entry), so
- *     FS-relative operands work as they do against a Windows TEB.
+ *   - FS is loaded with a data segment based at FS_BASE with limit 0xFFF (an LDT
+ *     entry), so FS-relative operands work as they do against a Windows TEB.
  *   - Faults (#DE, #UD, #BP, #GP, #PF, #BR, #OF, #XM, ...) arrive as signals on an
  *     alternate stack (the guest ESP may be garbage); the handler copies the
  *     state at the fault out of the ucontext (GPRs, EFLAGS, EIP, trap number,
@@ -55,7 +55,7 @@
 #define DATA_ADDR 0x20000000u /* one page of data operands */
 #define STACK_ADDR 0x30000000u /* one page of stack */
 #define PAGE 4096u
-#define FS_BASE 0x20000800u /* base of the FS segment the stub loads (an LDT entry) */
+#define FS_BASE 0x20000800u /* base of the FS segment the stub loads (an LDT entry, limit 0xFFF) */
 #define MAX_LAND 4
 #define MAGIC_IN 0x45534143u  /* "CASE" */
 #define MAGIC_OUT 0x54534552u /* "REST" */
@@ -224,15 +224,16 @@ int main(void) {
     memset(code, 0xcc, CODE_SIZE);
     epilogue_ptr = (uint32_t)(uintptr_t)&epilogue;
 
-    /* FS: Windows code addresses its TEB through FS; cases with an FS override
-       read and write through an LDT data segment based at FS_BASE. */
+    /* FS: Windows code addresses its TEB through FS (a segment with limit
+       0xFFF); cases with an FS override read and write through an LDT data
+       segment based at FS_BASE with the same limit. */
     struct user_desc d;
     memset(&d, 0, sizeof d);
     d.entry_number = 0;
     d.base_addr = FS_BASE;
-    d.limit = 0xfffff;
+    d.limit = 0xfff; /* one page, byte granular: Windows' TEB segment */
     d.seg_32bit = 1;
-    d.limit_in_pages = 1;
+    d.limit_in_pages = 0;
     d.useable = 1;
     if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) {
         perror("modify_ldt");
