@@ -596,6 +596,8 @@ func init() {
 		{Op: x86asm.PREFETCHT0, Fn: opSSENop, Args: [4]argMask{maskMem}},
 		{Op: x86asm.PREFETCHT1, Fn: opSSENop, Args: [4]argMask{maskMem}},
 		{Op: x86asm.PREFETCHT2, Fn: opSSENop, Args: [4]argMask{maskMem}},
+		// 0F 0D /1: PREFETCHW on CPUs that have it, a reserved NOP on older Intel ones.
+		{Op: x86asm.PREFETCHW, Fn: opSSENop, Args: [4]argMask{maskMem}},
 		{Op: x86asm.SFENCE, Fn: opSSENop},
 		{Op: x86asm.LFENCE, Fn: opSSENop},
 		{Op: x86asm.MFENCE, Fn: opSSENop},

@@ -1008,10 +1008,30 @@ func opFNINIT(c *CPU, in *Inst) flow {
 	return flowNext
 }
 
+// envSize and saveSize give the FSTENV and FSAVE image sizes for the operand size.
+func envSize(in *Inst) int {
+	if in.OpSize == 2 {
+		return fpu.Env16Size
+	}
+	return fpu.EnvSize
+}
+
+func saveSize(in *Inst) int {
+	if in.OpSize == 2 {
+		return fpu.Save16Size
+	}
+	return fpu.SaveSize
+}
+
 func opFNSTENV(c *CPU, in *Inst) flow {
 	var buf [fpu.EnvSize]byte
-	c.FPU.StoreEnv(buf[:])
-	if c.Mem.WriteBytes(c.ea(in), buf[:], 0) != nil {
+	n := envSize(in)
+	if n == fpu.Env16Size {
+		c.FPU.StoreEnv16(buf[:])
+	} else {
+		c.FPU.StoreEnv(buf[:])
+	}
+	if c.Mem.WriteBytes(c.ea(in), buf[:n], 0) != nil {
 		return c.memFault()
 	}
 	c.FPU.SetControlWord(c.FPU.CW | uint16(fpu.FlagsAll))
@@ -1023,21 +1043,26 @@ func opFLDENV(c *CPU, in *Inst) flow {
 		return flowFault
 	}
 	var buf [fpu.EnvSize]byte
-	if c.Mem.ReadBytes(c.ea(in), buf[:], 0) != nil {
+	n := envSize(in)
+	if c.Mem.ReadBytes(c.ea(in), buf[:n], 0) != nil {
 		return c.memFault()
 	}
-	c.FPU.LoadEnv(buf[:])
+	if n == fpu.Env16Size {
+		c.FPU.LoadEnv16(buf[:])
+	} else {
+		c.FPU.LoadEnv(buf[:])
+	}
 	return flowNext
 }
 
 func opFNSAVE(c *CPU, in *Inst) flow {
 	var buf [fpu.SaveSize]byte
-	saved := c.FPU
-	c.FPU.Save(buf[:])
-	if c.Mem.WriteBytes(c.ea(in), buf[:], 0) != nil {
-		c.FPU = saved
+	n := saveSize(in)
+	c.FPU.StoreSaveN(buf[:], n)
+	if c.Mem.WriteBytes(c.ea(in), buf[:n], 0) != nil {
 		return c.memFault()
 	}
+	c.FPU.Init()
 	return flowNext
 }
 
@@ -1046,10 +1071,11 @@ func opFRSTOR(c *CPU, in *Inst) flow {
 		return flowFault
 	}
 	var buf [fpu.SaveSize]byte
-	if c.Mem.ReadBytes(c.ea(in), buf[:], 0) != nil {
+	n := saveSize(in)
+	if c.Mem.ReadBytes(c.ea(in), buf[:n], 0) != nil {
 		return c.memFault()
 	}
-	c.FPU.Restore(buf[:])
+	c.FPU.RestoreN(buf[:], n)
 	return flowNext
 }
 

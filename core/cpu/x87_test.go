@@ -176,3 +176,30 @@ func benchLoopWith(b *testing.B, code []byte, setup func(c *CPU)) {
 	}
 	b.ReportMetric(float64(chunk)*float64(b.N)/b.Elapsed().Seconds()/1e6, "MIPS")
 }
+
+func TestX87_SaveRestore16And32(t *testing.T) {
+	code := asm(
+		b(0xD9, 0xEB),             // fldpi
+		b(0xD9, 0xE8),             // fld1
+		b(0x66, 0xDD, 0x36),       // fnsave [esi] (16-bit: 94 bytes)
+		b(0x66, 0xDD, 0x26),       // frstor [esi]
+		b(0xDD, 0x76, 0x60),       // fnsave [esi+0x60] (32-bit: 108 bytes)
+		b(0xDD, 0x66, 0x60),       // frstor [esi+0x60]
+		b(0x66, 0xD9, 0x76, 0x70), // fnstenv [esi+0x70]... overlaps nothing needed below
+		b(0xDE, 0xC1),             // faddp st1, st0
+	)
+	c := newTestCPU(t, code)
+	c.Regs[ESI] = dataBase
+	runN(t, c, 8)
+	if tw, _ := c.Mem.Read16(dataBase + 4); tw != 0x0FFF {
+		t.Errorf("16-bit image tag word %#x, want 0x0fff", tw)
+	}
+	if v, _ := c.Mem.Read64(dataBase + 14); v != 1<<63 {
+		t.Errorf("16-bit image ST0 significand %#x, want 1.0", v)
+	}
+	e := c.FPU.Env()
+	want := e.Add(fpu.One, e.LoadConstant(fpu.ConstPi))
+	if c.FPU.ST(0) != want || c.FPU.CW != fpu.CWWindows|0x3F {
+		t.Errorf("after restores: ST0 %v (want %v), CW %#x", c.FPU.ST(0), want, c.FPU.CW)
+	}
+}

@@ -245,7 +245,69 @@ const (
 	EnvSize    = 28  // FSTENV/FLDENV, 32-bit protected mode
 	SaveSize   = 108 // FSAVE/FRSTOR
 	FXSaveSize = 512 // FXSAVE/FXRSTOR
+	Env16Size  = 14  // FSTENV/FLDENV with a 16-bit operand size (66 prefix)
+	Save16Size = 94  // FSAVE/FRSTOR with a 16-bit operand size
 )
+
+// StoreEnv16 writes the 14-byte 16-bit protected-mode environment (66 FNSTENV): control,
+// status and tag words, then the low halves of the instruction and operand pointers with their
+// selectors.
+func (s *State) StoreEnv16(b []byte) {
+	_ = b[Env16Size-1]
+	le := binary.LittleEndian
+	le.PutUint16(b[0:], s.CW)
+	le.PutUint16(b[2:], s.StatusWord())
+	le.PutUint16(b[4:], s.TagWord())
+	le.PutUint16(b[6:], uint16(s.FIP))
+	le.PutUint16(b[8:], s.FCS)
+	le.PutUint16(b[10:], uint16(s.FDP))
+	le.PutUint16(b[12:], s.FDS)
+}
+
+// LoadEnv16 reads a 14-byte 16-bit environment (66 FLDENV).
+func (s *State) LoadEnv16(b []byte) {
+	_ = b[Env16Size-1]
+	le := binary.LittleEndian
+	s.CW = (le.Uint16(b[0:]) | 0x40) &^ 0xE080
+	s.SetStatusWord(le.Uint16(b[2:]))
+	s.SetTagWord(le.Uint16(b[4:]))
+	s.FIP = uint32(le.Uint16(b[6:]))
+	s.FCS = le.Uint16(b[8:])
+	s.FDP = uint32(le.Uint16(b[10:]))
+	s.FDS = le.Uint16(b[12:])
+	s.updateES()
+}
+
+// StoreSaveN writes an FSAVE image of the given size (SaveSize or Save16Size) without changing
+// the state; RestoreN reads one.
+func (s *State) StoreSaveN(b []byte, size int) {
+	envSize := EnvSize
+	if size == Save16Size {
+		envSize = Env16Size
+		s.StoreEnv16(b)
+	} else {
+		s.StoreEnv(b)
+	}
+	_ = b[envSize+79]
+	for i := 0; i < 8; i++ {
+		putF80(b[envSize+10*i:], s.ST(i))
+	}
+}
+
+// RestoreN reads an FSAVE image of the given size (SaveSize or Save16Size).
+func (s *State) RestoreN(b []byte, size int) {
+	envSize := EnvSize
+	if size == Save16Size {
+		envSize = Env16Size
+		s.LoadEnv16(b)
+	} else {
+		s.LoadEnv(b)
+	}
+	_ = b[envSize+79]
+	for i := 0; i < 8; i++ {
+		s.R[s.phys(i)] = getF80(b[envSize+10*i:])
+	}
+}
 
 // StoreEnv writes the 28-byte protected-mode environment (FNSTENV) to b. The unused upper
 // halves of the control, status and tag dwords read 0xFFFF, as on the hardware. The caller
