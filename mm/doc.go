@@ -36,9 +36,9 @@
 // one slice element; committing costs a table entry; host memory for a page (a frame) is allocated
 // on its first write, so untouched committed memory reads as zeros from one shared zero page.
 //
-//	Space.dir[a>>22] --> ptable[(a>>12)&1023] = pte{frame, prot, gen, committed, code}
+//	Space.dir[a>>22] --> ptable[(a>>12)&1023] = pte{frame, gen, prot, committed, code, shared}
 //	                                                 |
-//	                          frame{data *[4096]byte, refs} <-- ptes of other spaces (shared)
+//	              frame{data *[4096]byte, refs, gen, code} <-- ptes of other spaces (shared)
 //
 // A frame counts the page-table entries that map it. ShareFrom maps another space's frames (an
 // image section mapped by two processes) and Clone maps all of them; a write to a page whose frame
