@@ -54,6 +54,9 @@ type ExportTable struct {
 	byOrdinal []uint32
 	fwd       map[uint32]string
 	byName    map[string]uint16 // name -> ordinal
+	// numNames is NumberOfNames; fwdRVAs counts the function RVAs inside
+	// the export directory (forwarders, whether or not readable).
+	numNames, fwdRVAs uint32
 }
 
 // Export is one exported function. Addr is filled by Module.Exports and
@@ -259,6 +262,7 @@ func (f *File) parseExports() error {
 	}
 	t := &ExportTable{TimeDateStamp: le32(b[:], 4), OrdinalBase: le32(b[:], 16), fwd: map[uint32]string{}, byName: map[string]uint16{}}
 	nfun, nnames := le32(b[:], 20), le32(b[:], 24)
+	t.numNames = nnames
 	afun, anames, aords := le32(b[:], 28), le32(b[:], 32), le32(b[:], 36)
 	if nfun > uint32(f.lim.MaxExports) || nnames > uint32(f.lim.MaxExports) {
 		return tooLarge("the export directory declares %d functions and %d names, over the limit of %d", nfun, nnames, f.lim.MaxExports)
@@ -306,6 +310,7 @@ func (f *File) parseExports() error {
 			continue
 		}
 		if rva >= d.RVA && uint64(rva) < uint64(d.RVA)+uint64(d.Size) {
+			t.fwdRVAs++
 			if s, ok := f.cstringAt(rva, maxNameLen); ok {
 				t.fwd[uint32(i)] = s
 			}

@@ -209,17 +209,29 @@ func (f *File) note(format string, args ...any) {
 	}
 }
 
-// exportsSafeForSaferwall says whether saferwall's export parser may run:
-// it prints to stdout when a name is not a plain C/C++ identifier (which
-// would corrupt a guest's output on the CLI), scans forwarder and name
-// strings up to 1 MiB each, and stops at 0x2000 distinct addresses.
+// exportsSafeForSaferwall says whether saferwall's export parser may run.
+// It prints to stdout when a name is not a plain C/C++ identifier (which
+// would corrupt a guest's output on the CLI), scans names and forwarders
+// up to 1 MiB each byte by byte, and stops at 0x2000 distinct addresses.
+// So it runs only when the loader read every name (terminated within
+// maxNameLen, unique, a plain identifier) and every forwarder, the table has
+// at most 0x2000 entries, and saferwall's file-offset view of the image is
+// the loader's: every section's raw pointer 512-byte aligned (no rounding
+// on either side) and the image not flat-mapped. In that view a name the
+// loader read whole is the name saferwall reads.
 func (f *File) exportsSafeForSaferwall() bool {
 	t := f.Exports
 	if t == nil {
 		return true
 	}
-	if len(t.byOrdinal) > 0x2000 || len(t.byName) > 0x2000 {
+	if f.LowAlignment || len(t.byOrdinal) > 0x2000 || t.numNames > 0x2000 ||
+		uint32(len(t.byName)) != t.numNames || uint32(len(t.fwd)) != t.fwdRVAs {
 		return false
+	}
+	for _, s := range f.Sections {
+		if s.RawSize != 0 && s.RawOffset%0x200 != 0 {
+			return false
+		}
 	}
 	for name := range t.byName {
 		if name == "" || !pe.IsValidFunctionName(name) {
