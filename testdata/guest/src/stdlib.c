@@ -1,11 +1,12 @@
 /* stdlib: msvcrt's library functions with fixed inputs (plain C, so the host is the oracle; run with TZ=UTC, the
  * time zone of a peek32 machine): qsort and bsearch with a comparison callback, string and memory functions,
- * ctype, strtol/strtoul/strtod/atoi, and gmtime/mktime/strftime on fixed times. */
+ * ctype, strtol/strtoul/strtod/atoi, mbstowcs/wcstombs (ASCII), and gmtime/mktime/strftime on fixed times. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 static int calls;
 
@@ -24,6 +25,8 @@ int main(void)
     const int n = sizeof v / sizeof v[0];
     const char *names[] = {"pear", "apple", "fig", "banana", "cherry"};
     int key = 77, i, *hit;
+    wchar_t wbuf[16];
+    char back[16];
     char buf[64], *end;
     struct tm t, *g;
     time_t when;
@@ -60,6 +63,9 @@ int main(void)
     printf("strtol: %ld", strtol("  -0x1fZ", &end, 16));
     printf(" rest [%s]", end);
     printf(" %ld %lu %d\n", strtol("777", NULL, 8), strtoul("4294967295", NULL, 10), atoi("  12abc"));
+    printf("mbstowcs %u", (unsigned)mbstowcs(wbuf, "abc", 16));
+    printf(" wcstombs %u [%s] needed %u\n", (unsigned)wcstombs(back, wbuf, sizeof back), back,
+           (unsigned)mbstowcs(NULL, "hello", 0));
     printf("strtod: %.3f", strtod("  -12.5e1xyz", &end));
     printf(" rest [%s] %.2f\n", end, atof("3.14159"));
 
