@@ -486,6 +486,16 @@ func (p *Process) LoadModule(name, path string, data []byte, builtIn bool) (*Mod
 		return nil, err
 	}
 	f.Name = name
+	return p.LoadParsed(name, path, f, builtIn)
+}
+
+// LoadParsed is LoadModule for an image already parsed (the system layer parses each built-in DLL once and
+// maps the same File into every process; a File is not modified by mapping).
+func (p *Process) LoadParsed(name, path string, f *loader.File, builtIn bool) (*Module, error) {
+	if m := p.FindModule(name); m != nil {
+		m.LoadCount++
+		return m, nil
+	}
 	lm, err := f.Map(p.Space, 0)
 	if err != nil {
 		return nil, err

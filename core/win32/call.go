@@ -166,10 +166,74 @@ func (c *Call) WriteBytes(addr uint32, b []byte) bool {
 	return c.Mem.WriteBytes(addr, b, mm.AccessWrite) == nil
 }
 
-// ReadBytes copies n bytes from guest memory.
+// MaxCopy bounds a single ReadBytes: a guest asking the API to read more at once gets a failure, not a host
+// allocation of its choosing.
+const MaxCopy = 64 << 20
+
+// ReadBytes copies n bytes from guest memory (false if any byte is unreadable or n is negative or > MaxCopy).
 func (c *Call) ReadBytes(addr uint32, n int) ([]byte, bool) {
+	if n < 0 || n > MaxCopy {
+		return nil, false
+	}
 	b := make([]byte, n)
 	return b, c.Mem.ReadBytes(addr, b, mm.AccessRead) == nil
+}
+
+// chunk is the unit in which large guest-sized operations are done.
+const chunk = 64 << 10
+
+// FillMem sets n bytes at addr to v, a chunk at a time; false at the first fault.
+func (c *Call) FillMem(addr, n uint32, v byte) bool {
+	buf := make([]byte, min(n, chunk))
+	if v != 0 {
+		for i := range buf {
+			buf[i] = v
+		}
+	}
+	for n > 0 {
+		k := min(n, chunk)
+		if !c.WriteBytes(addr, buf[:k]) {
+			return false
+		}
+		addr, n = addr+k, n-k
+	}
+	return true
+}
+
+// MoveMem copies n bytes from src to dst with memmove semantics, a chunk at a time; it returns the faulting
+// address and false on a fault.
+func (c *Call) MoveMem(dst, src, n uint32) (uint32, bool) {
+	if n <= MaxCopy {
+		b, ok := c.ReadBytes(src, int(n))
+		if !ok {
+			return src, false
+		}
+		return dst, c.WriteBytes(dst, b)
+	}
+	buf := make([]byte, chunk)
+	if dst <= src || dst >= src+n {
+		for off := uint32(0); off < n; off += chunk {
+			k := min(n-off, chunk)
+			if c.Mem.ReadBytes(src+off, buf[:k], mm.AccessRead) != nil {
+				return src + off, false
+			}
+			if !c.WriteBytes(dst+off, buf[:k]) {
+				return dst + off, false
+			}
+		}
+		return 0, true
+	}
+	for end := n; end > 0; {
+		k := min(end, chunk)
+		end -= k
+		if c.Mem.ReadBytes(src+end, buf[:k], mm.AccessRead) != nil {
+			return src + end, false
+		}
+		if !c.WriteBytes(dst+end, buf[:k]) {
+			return dst + end, false
+		}
+	}
+	return 0, true
 }
 
 // PutStringA writes s and a NUL into buf (size chars) as Windows' "copy into caller buffer" APIs do: it returns

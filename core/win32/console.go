@@ -61,7 +61,7 @@ func (c *Console) Read(max int) (data []byte, wait bool) {
 		return nil, false
 	}
 	if len(c.buf) == 0 && c.in != nil && !c.eof {
-		tmp := make([]byte, max)
+		tmp := make([]byte, min(max, 64<<10)) // a console read returns what one host read gives
 		n, err := c.in.Read(tmp)
 		c.buf = append(c.buf, tmp[:n]...)
 		if err != nil && n == 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/peek32/peek32/loader"
 	"github.com/peek32/peek32/loader/pewriter"
 )
 
@@ -48,6 +49,7 @@ type DLL struct {
 
 	once     sync.Once
 	image    []byte
+	file     *loader.File // image parsed once, mapped into every process
 	err      error
 	funcs    []*Export          // code exports, in thunk order
 	byName   map[string]*Export // every row by name
@@ -207,7 +209,20 @@ func (d *DLL) build() {
 	d.image, d.err = img.Build()
 	if d.err != nil {
 		d.err = fmt.Errorf("win32: build %s: %w", d.Name, d.err)
+		return
 	}
+	d.file, d.err = loader.Parse(d.image, loader.DefaultLimits())
+	if d.err != nil {
+		d.err = fmt.Errorf("win32: parse %s: %w", d.Name, d.err)
+		return
+	}
+	d.file.Name = d.ModName
+}
+
+// File returns d's image parsed (shared by every process that maps it).
+func (d *DLL) File() (*loader.File, error) {
+	d.once.Do(d.build)
+	return d.file, d.err
 }
 
 // thunkRange returns the RVA range of the thunk section (code exports and traps).

@@ -161,7 +161,12 @@ func (h *Heap) Alloc(n uint32, zero bool) (uint32, error) {
 }
 
 func (h *Heap) zero(a, n uint32) {
-	_ = h.space.WriteBytes(a, make([]byte, n), mm.AccessWrite|mm.AccessForce)
+	var buf [4096]byte
+	for n > 0 {
+		k := min(n, uint32(len(buf)))
+		_ = h.space.WriteBytes(a, buf[:k], mm.AccessWrite|mm.AccessForce)
+		a, n = a+k, n-k
+	}
 }
 
 // Size returns the requested size of the block at a.
@@ -226,9 +231,12 @@ func (h *Heap) ReAlloc(a, n uint32, zero, inPlace bool) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	buf := make([]byte, b.size)
-	_ = h.space.ReadBytes(a, buf, mm.AccessRead|mm.AccessForce)
-	_ = h.space.WriteBytes(na, buf, mm.AccessWrite|mm.AccessForce)
+	var buf [4096]byte
+	for off := uint32(0); off < b.size; off += uint32(len(buf)) {
+		k := min(b.size-off, uint32(len(buf)))
+		_ = h.space.ReadBytes(a+off, buf[:k], mm.AccessRead|mm.AccessForce)
+		_ = h.space.WriteBytes(na+off, buf[:k], mm.AccessWrite|mm.AccessForce)
+	}
 	if zero {
 		h.zero(na+b.size, n-b.size)
 	}

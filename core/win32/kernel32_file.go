@@ -89,8 +89,13 @@ func (o *FileObject) WriteErr(b []byte) error {
 	return err
 }
 
-// Read implements ByteReader (a file never blocks).
+// Read implements ByteReader (a file never blocks). It allocates no more than what is left of the file.
 func (o *FileObject) Read(max int) ([]byte, bool) {
+	if pos, err := o.F.Seek(0, 1); err == nil {
+		if left := o.F.Size() - pos; left < int64(max) {
+			max = int(max64(left, 0))
+		}
+	}
 	b := make([]byte, max)
 	n, _ := o.F.Read(b)
 	return b[:n], false
@@ -762,4 +767,11 @@ func duplicateHandle(c *Call) {
 func (c *Call) isSelf(h uint32) bool {
 	o, ok := c.Object(h)
 	return ok && o == kernel.Object(c.P)
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
 }

@@ -99,7 +99,7 @@ func writeFile(c *Call) {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
 	}
-	if n > 64<<20 {
+	if n > MaxCopy {
 		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
 		return
 	}

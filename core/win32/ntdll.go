@@ -35,25 +35,10 @@ func init() {
 		Export{Name: "RtlReAllocateHeap", ArgBytes: 16, Handler: heapReAlloc},
 		Export{Name: "RtlSizeHeap", ArgBytes: 12, Handler: heapSize},
 		Export{Name: "RtlGetVersion", ArgBytes: 4, Handler: func(c *Call) { getVersionEx(c, true); c.T.CPU.Regs[0] = 0 }},
-		Export{Name: "RtlZeroMemory", ArgBytes: 8, Handler: func(c *Call) {
-			p, n := c.Arg(0), c.Arg(1)
-			if n > 1<<28 || !c.WriteBytes(p, make([]byte, n)) {
-				c.Fault(p, true)
-				return
-			}
-			c.Return(0)
-		}},
+		Export{Name: "RtlZeroMemory", ArgBytes: 8, Handler: rtlZeroMemory},
 		Export{Name: "RtlFillMemory", ArgBytes: 12, Handler: func(c *Call) {
 			p, n, v := c.Arg(0), c.Arg(1), c.Arg(2)
-			if n > 1<<28 {
-				c.Fault(p, true)
-				return
-			}
-			b := make([]byte, n)
-			for i := range b {
-				b[i] = byte(v)
-			}
-			if !c.WriteBytes(p, b) {
+			if !c.FillMem(p, n, byte(v)) {
 				c.Fault(p, true)
 				return
 			}
@@ -61,17 +46,8 @@ func init() {
 		}},
 		Export{Name: "RtlMoveMemory", ArgBytes: 12, Handler: func(c *Call) {
 			d, s, n := c.Arg(0), c.Arg(1), c.Arg(2)
-			if n > 1<<28 {
-				c.Fault(s, false)
-				return
-			}
-			b, ok := c.ReadBytes(s, int(n))
-			if !ok {
-				c.Fault(s, false)
-				return
-			}
-			if !c.WriteBytes(d, b) {
-				c.Fault(d, true)
+			if at, ok := c.MoveMem(d, s, n); !ok {
+				c.Fault(at, at == d)
 				return
 			}
 			c.Return(0)
@@ -85,16 +61,16 @@ func init() {
 		}, Note: "the format is not expanded"},
 		Export{Name: "NtTerminateProcess", ArgBytes: 8, Handler: terminateProcess},
 	)
-	kernel32.Add(
-		Export{Name: "RtlZeroMemory", ArgBytes: 8, Handler: func(c *Call) {
-			p, n := c.Arg(0), c.Arg(1)
-			if n > 1<<28 || !c.WriteBytes(p, make([]byte, n)) {
-				c.Fault(p, true)
-				return
-			}
-			c.Return(0)
-		}},
-	)
+	kernel32.Add(Export{Name: "RtlZeroMemory", ArgBytes: 8, Handler: rtlZeroMemory})
+}
+
+func rtlZeroMemory(c *Call) {
+	p, n := c.Arg(0), c.Arg(1)
+	if !c.FillMem(p, n, 0) {
+		c.Fault(p, true)
+		return
+	}
+	c.Return(0)
 }
 
 func kernelEvent(kind, data string, eip uint32) kernel.Event {

@@ -197,11 +197,11 @@ func (s *System) loadBuiltin(p *kernel.Process, d *DLL) (*kernel.Module, error) 
 	if m := p.FindModule(d.Name); m != nil {
 		return m, nil
 	}
-	img, err := d.Image()
+	f, err := d.File()
 	if err != nil {
 		return nil, err
 	}
-	return p.LoadModule(d.ModName, systemDir+`\`+d.Name, img, true)
+	return p.LoadParsed(d.ModName, systemDir+`\`+d.Name, f, true)
 }
 
 // ErrDLLNotFound is returned (wrapped) when an import names a DLL that is neither available nor built in.
