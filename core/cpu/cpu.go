@@ -115,12 +115,14 @@ type Exception struct {
 // CPU is one thread's processor state over a shared address space and translation cache.
 // A CPU is not safe for concurrent use.
 type CPU struct {
-	Regs   [8]uint32
-	EIP    uint32
-	FSBase uint32 // FS segment base (the TEB); FS-relative operands add it
-	GSBase uint32 // GS segment base; other segments are flat
-	Mem    *mm.Space
-	Count  uint64 // instructions retired; RDTSC derives from it
+	Regs    [8]uint32
+	EIP     uint32
+	FSBase  uint32 // FS segment base (the TEB); FS-relative operands add it
+	GSBase  uint32 // GS segment base; other segments are flat
+	FSLimit uint32 // last valid FS offset (Windows: 0xFFF, one page of TEB); beyond it is #GP
+	GSLimit uint32 // last valid GS offset (default 0xFFFFFFFF)
+	Mem     *mm.Space
+	Count   uint64 // instructions retired; RDTSC derives from it
 
 	// ThunkRanges are API thunk areas: reaching an address inside one stops Run with StopThunk
 	// before anything there executes. Set them before running; a range added later is honoured
@@ -141,6 +143,9 @@ type CPU struct {
 	cache *Cache
 	exc   Exception
 
+	// segFault is set by ea when the operand lies beyond the FS/GS limit (see ea).
+	segFault bool
+
 	// resume is the block a budget or single step cut short, and the index of the next
 	// instruction in it: Run continues there when EIP still matches.
 	resume    *block
@@ -151,6 +156,9 @@ type CPU struct {
 	skipBPSet bool
 }
 
+// DefaultFSLimit is the limit of the FS segment Windows gives a 32-bit thread (its TEB page).
+const DefaultFSLimit = 0xFFF
+
 // Default flat-model selectors as Windows sets them for a 32-bit user thread.
 var defaultSelectors = [6]uint16{0x23, 0x1B, 0x23, 0x23, 0x3B, 0x00}
 
@@ -160,7 +168,8 @@ func New(space *mm.Space, cache *Cache) *CPU {
 	if cache == nil {
 		cache = NewCache(space)
 	}
-	c := &CPU{Mem: space, cache: cache, flags: flagsFixed, seg: defaultSelectors}
+	c := &CPU{Mem: space, cache: cache, flags: flagsFixed, seg: defaultSelectors,
+		FSLimit: DefaultFSLimit, GSLimit: 0xFFFFFFFF}
 	c.FPU.Reset()
 	return c
 }
@@ -200,6 +209,8 @@ type Context struct {
 	EFlags   uint32
 	FSBase   uint32
 	GSBase   uint32
+	FSLimit  uint32
+	GSLimit  uint32
 	Segments [6]uint16
 	FPU      fpu.State
 }
@@ -207,15 +218,23 @@ type Context struct {
 // SaveContext returns the CPU's full state.
 func (c *CPU) SaveContext() Context {
 	return Context{Regs: c.Regs, EIP: c.EIP, EFlags: c.Flags(), FSBase: c.FSBase, GSBase: c.GSBase,
-		Segments: c.seg, FPU: c.FPU}
+		FSLimit: c.FSLimit, GSLimit: c.GSLimit, Segments: c.seg, FPU: c.FPU}
 }
 
-// LoadContext sets the CPU's full state (EFLAGS as SetFlags does).
+// LoadContext sets the CPU's full state (EFLAGS as SetFlags does; a zero FSLimit or GSLimit means
+// the default limit).
 func (c *CPU) LoadContext(x Context) {
 	c.Regs = x.Regs
 	c.EIP = x.EIP
 	c.SetFlags(x.EFlags)
 	c.FSBase, c.GSBase = x.FSBase, x.GSBase
+	c.FSLimit, c.GSLimit = x.FSLimit, x.GSLimit
+	if c.FSLimit == 0 { // a Context built without limits gets the defaults
+		c.FSLimit = DefaultFSLimit
+	}
+	if c.GSLimit == 0 {
+		c.GSLimit = 0xFFFFFFFF
+	}
 	c.seg = x.Segments
 	c.FPU = x.FPU
 	c.skipBPSet = false

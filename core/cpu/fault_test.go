@@ -146,3 +146,32 @@ func TestRun_PopfKeepsPrivilegedBits(t *testing.T) {
 		t.Fatalf("flags after popfd 0xFFFFFFFF = %#x, want %#x", c.Regs[EAX], want)
 	}
 }
+
+func TestRun_FSLimit(t *testing.T) {
+	for _, tc := range []struct {
+		code []byte
+		gp   bool
+	}{
+		{b(0x64, 0xA1, 0xFC, 0x0F, 0, 0), false},   // mov eax, fs:[0xFFC]
+		{b(0x64, 0xA1, 0xFD, 0x0F, 0, 0), true},    // mov eax, fs:[0xFFD]: last byte beyond the limit
+		{b(0x64, 0x8A, 0x06), true},                // mov al, fs:[esi] with esi = 0x1000
+		{b(0x64, 0xAC), true},                      // lodsb fs:[esi]
+		{b(0x64, 0x01, 0x05, 0, 0x10, 0, 0), true}, // add fs:[0x1000], eax
+	} {
+		c := newTestCPU(t, asm(tc.code, b(0x0F, 0x0B)))
+		c.FSBase = dataBase
+		c.Regs[ESI] = 0x1000
+		c.Run(10)
+		e := c.Exception()
+		if gp := e.Kind == GeneralProtection; gp != tc.gp || (!gp && e.Kind != InvalidOpcode) || (gp && e.EIP != codeBase) {
+			t.Errorf("% x: %+v, want GP=%v", tc.code, e, tc.gp)
+		}
+	}
+	// A flat access faulting after an FS operand within the limit is still an access violation.
+	c := newTestCPU(t, b(0x64, 0xA1, 0, 0, 0, 0, 0x8B, 0x00)) // mov eax, fs:[0]; mov eax, [eax]
+	c.FSBase = dataBase
+	c.Run(10)
+	if e := c.Exception(); e.Kind != AccessViolation || e.EIP != codeBase+6 {
+		t.Errorf("flat fault after an FS access: %+v", e)
+	}
+}

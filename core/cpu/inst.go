@@ -91,6 +91,7 @@ type Inst struct {
 	Scale    uint8  // log2 of the index scale
 	Form     uint8  // formGeneric or a fast-path form
 	Fast     uint8  // fastNone, or the Run loop's inline implementation (see fast.go)
+	MemSize  uint16 // bytes the memory operand accesses (for the FS/GS limit check); 0 if implied
 	Args     [4]Arg
 }
 

@@ -2,6 +2,11 @@ package cpu
 
 // ea returns the linear address of in's memory operand: base + index<<scale + disp, truncated to
 // 16 bits under the 0x67 prefix, plus the FS or GS base when overridden.
+//
+// FS and GS also have a limit (CPU.FSLimit, GSLimit): an access whose last byte lies beyond it is a
+// #GP, not a page fault. ea reports that by returning segFaultAddr (which no user-mode access can
+// reach) with c.segFault set; the access then fails and memFault turns it into GeneralProtection.
+// So a handler needs nothing special: compute ea, access memory, return memFault on failure.
 func (c *CPU) ea(in *Inst) uint32 {
 	a := in.Disp
 	if in.Base != noReg {
@@ -13,13 +18,28 @@ func (c *CPU) ea(in *Inst) uint32 {
 	if in.AddrSize == 2 {
 		a &= 0xFFFF
 	}
+	c.segFault = false
 	switch in.Seg {
 	case segFS:
-		a += c.FSBase
+		return c.segAddr(a, c.FSBase, c.FSLimit, in.MemSize)
 	case segGS:
-		a += c.GSBase
+		return c.segAddr(a, c.GSBase, c.GSLimit, in.MemSize)
 	}
 	return a
+}
+
+// segFaultAddr is returned by ea for an access beyond a segment limit: the top of the kernel half,
+// which user-mode accesses always fault on.
+const segFaultAddr = 0xFFFFFFF0
+
+// segAddr applies a segment's base and limit to offset off for an access of size bytes.
+func (c *CPU) segAddr(off, base, limit uint32, size uint16) uint32 {
+	last := uint64(off) + uint64(max(size, 1)) - 1
+	if last > uint64(limit) {
+		c.segFault = true
+		return segFaultAddr
+	}
+	return off + base
 }
 
 // eaFlat is ea for the fast paths, which fastOf only picks for flat 32-bit addressing.
@@ -32,6 +52,21 @@ func (c *CPU) eaFlat(in *Inst) uint32 {
 		a += c.Regs[in.Index&7] << (in.Scale & 3)
 	}
 	return a
+}
+
+// segCheck reports whether an access of size bytes at offset off is within in's segment limit
+// (always true for flat segments). Used where the offset is implicit (string sources, XLAT).
+func (c *CPU) segCheck(in *Inst, off uint32, size uint16) bool {
+	var limit uint32
+	switch in.Seg {
+	case segFS:
+		limit = c.FSLimit
+	case segGS:
+		limit = c.GSLimit
+	default:
+		return true
+	}
+	return uint64(off)+uint64(max(size, 1))-1 <= uint64(limit)
 }
 
 // segBase returns the base added for in's segment (string sources, XLAT).

@@ -310,6 +310,9 @@ func opXLATB(c *CPU, in *Inst) flow {
 	if in.AddrSize == 2 {
 		a &= 0xFFFF
 	}
+	if !c.segCheck(in, a, 1) {
+		return c.raise(GeneralProtection)
+	}
 	v, ok := c.read8(a + c.segBase(in))
 	if !ok {
 		return c.memFault()

@@ -44,6 +44,9 @@ func (c *CPU) str(in *Inst) flow {
 			return flowNext
 		}
 		si, di := c.Regs[ESI]&amask, c.Regs[EDI]&amask
+		if kind != strSTOS && kind != strSCAS && !c.segCheck(in, si, size) {
+			return c.raise(GeneralProtection)
+		}
 		switch kind {
 		case strMOVS:
 			v, ok := c.readMem(base+si, size)

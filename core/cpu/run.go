@@ -283,12 +283,19 @@ func (c *CPU) raise(k ExceptionKind) flow {
 // read with write intent, so the fault is reported as a write.
 func (c *CPU) memFaultRMW() flow {
 	c.memFault()
-	c.exc.Access = mm.AccessWrite
+	if c.exc.Kind == AccessViolation {
+		c.exc.Access = mm.AccessWrite
+	}
 	return flowFault
 }
 
 // memFault records the access violation the address space just reported.
 func (c *CPU) memFault() flow {
+	if c.segFault {
+		c.segFault = false
+		c.exc = Exception{Kind: GeneralProtection}
+		return flowFault
+	}
 	f := c.Mem.LastFault()
 	c.exc = Exception{Kind: AccessViolation, Addr: f.Addr, Access: f.Access.Kind()}
 	if f.Reason == mm.FaultGuard {

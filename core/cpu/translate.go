@@ -189,6 +189,7 @@ func convert(x *x86asm.Inst, addr uint32, in *Inst) {
 		case x86asm.Mem:
 			d.Kind = argMem
 			d.Size = uint16(x.MemBytes)
+			in.MemSize = d.Size
 			if !convertMem(a, in, memSeen) {
 				in.Op = opInvalid
 				return
