@@ -13,11 +13,15 @@ type DisasmLine struct {
 	Text  string // Intel syntax; "(bad)" for undecodable bytes, "??" for unreadable memory
 }
 
-// Disassemble decodes n instructions starting at addr, for debuggers and crash reports. It reads
+// MaxDisassemble bounds the number of lines one Disassemble call returns.
+const MaxDisassemble = 1 << 16
+
+// Disassemble decodes n instructions (at most MaxDisassemble) starting at addr, for debuggers and crash reports. It reads
 // memory with forced access (no faults raised, guard pages untouched) and never fails: unreadable
 // or undecodable bytes produce one-byte "??" or "(bad)" lines.
 func Disassemble(mem *mm.Space, addr uint32, n int) []DisasmLine {
-	out := make([]DisasmLine, 0, max(n, 0))
+	n = min(max(n, 0), MaxDisassemble)
+	out := make([]DisasmLine, 0, n)
 	for range n {
 		var buf [maxInstLen]byte
 		k := 0
