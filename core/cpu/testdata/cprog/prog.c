@@ -71,6 +71,55 @@ static struct rec mkrec(u32 i) {
 	return r;
 }
 
+struct bits { u32 a : 3, b : 7, c : 11, d : 1; int e : 5; u16 f : 9; };
+
+static u32 narrow(u32 seed) {
+	/* 8- and 16-bit arithmetic, bitfields, signed chars, Fletcher-16, base64 */
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	u8 buf[64];
+	char enc[96];
+	u16 s1 = 0, s2 = 0;
+	u32 acc = 0;
+	for (int i = 0; i < 64; i++)
+		buf[i] = (u8)(seed >> (i % 24)) ^ (u8)(i * 37);
+	for (int i = 0; i < 64; i++) {
+		s1 = (u16)((s1 + buf[i]) % 255);
+		s2 = (u16)((s2 + s1) % 255);
+	}
+	acc = (u32)s2 << 8 | s1;
+	int n = 0;
+	for (int i = 0; i + 2 < 64; i += 3) {
+		u32 v = (u32)buf[i] << 16 | (u32)buf[i + 1] << 8 | buf[i + 2];
+		enc[n++] = b64[v >> 18 & 63];
+		enc[n++] = b64[v >> 12 & 63];
+		enc[n++] = b64[v >> 6 & 63];
+		enc[n++] = b64[v & 63];
+	}
+	for (int i = 0; i < n; i++)
+		acc = acc * 31 + (u32)(signed char)enc[i];
+	struct bits bf = { 0 };
+	for (u32 i = 0; i < 50; i++) {
+		bf.a += (u32)i;
+		bf.b ^= i * 3;
+		bf.c -= i * 5;
+		bf.d = !bf.d;
+		bf.e = (int)(bf.e + (int)i - 7);
+		bf.f = (u16)(bf.f * 3 + i);
+		acc += bf.a + bf.b * 2u + bf.c * 3u + bf.d + (u32)bf.e + bf.f;
+	}
+	signed char sc = (signed char)seed;
+	short sh = (short)(seed >> 8);
+	for (int i = 0; i < 20; i++) {
+		sc = (signed char)(sc * 3 - 7);
+		sh = (short)((sh >> 1) ^ (sh * sc));
+		acc ^= (u32)(int)sc + (u32)(int)sh;
+		u16 r = (u16)sh;
+		r = (u16)(r << 3 | r >> 13);
+		acc += r / 10u + (u32)(sh / 7) + (u32)(sh % 13);
+	}
+	return acc;
+}
+
 static void put32(u8 *out, u32 *off, u32 v) {
 	for (int i = 0; i < 4; i++)
 		out[(*off)++] = (u8)(v >> (8 * i));
@@ -130,6 +179,8 @@ __attribute__((noinline)) u32 run(u8 *out) {
 	short sh = -1234;
 	signed char sc = -5;
 	put32(out, &off, (u32)(sh * sc) ^ (u32)(u16)sh ^ (u32)(u8)sc);
+	for (u32 i = 0; i < 8; i++)
+		put32(out, &off, narrow(0x12345678u * (i + 1)));
 	put32(out, &off, crc32(out, off));
 	return off;
 }
