@@ -154,7 +154,9 @@ func TestGuestDeterminism(t *testing.T) {
 	if !bytes.Equal(a.Trace, b.Trace) {
 		t.Error("two runs of the same program gave different traces")
 	}
-	if !bytes.Contains(a.Trace, []byte(`"kind":"process-exited"`)) || !bytes.Contains(a.Trace, []byte(`"kind":"api"`)) {
-		t.Error("trace lacks process-exited or api events")
+	for _, kind := range []string{"process-created", "step", "module-loaded", "entry", "main", "api", "console", "process-exited"} {
+		if !bytes.Contains(a.Trace, []byte(`"kind":"`+kind+`"`)) {
+			t.Errorf("trace lacks %s events", kind)
+		}
 	}
 }

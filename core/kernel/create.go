@@ -135,6 +135,7 @@ func (k *Kernel) CreateProcess(cp CreateParams) (*CreateResult, error) {
 	if err != nil {
 		return fail(err)
 	}
+	k.watchMain(p, t)
 	k.emit(Event{Kind: "thread-created", PID: p.ID, TID: t.ID, EIP: lm.Entry,
 		Text: fmt.Sprintf("main thread %d: stack 0x%08X-0x%08X, TEB 0x%08X", t.ID, t.StackAlloc, t.StackBase, t.TEB)})
 	k.emit(Event{Kind: "step", Step: 4, PID: p.ID, TID: t.ID, EIP: lm.Entry,
@@ -192,4 +193,45 @@ func (k *Kernel) CreateThread(p *Process, start, param, stackSize uint32, suspen
 	k.emit(Event{Kind: "thread-created", PID: p.ID, TID: t.ID, EIP: start,
 		Text: fmt.Sprintf("thread %d created at 0x%08X", t.ID, start)})
 	return t, nil
+}
+
+// mainSymbols are the COFF symbols of a program's own main function, as MinGW and MSVC name them.
+var mainSymbols = []string{"_main", "main", "_wmain", "wmain", "_WinMain@16", "WinMain", "_wWinMain@16", "wWinMain"}
+
+// watchMain arranges for a "main" event when the exe's main function (found by symbol) is first called, so the
+// timeline shows the runtime start-up handing over to the program (PROCESS_MODEL.md §2).
+func (k *Kernel) watchMain(p *Process, t *Thread) {
+	f := p.Image.File
+	for _, name := range mainSymbols {
+		if rva, ok := f.SymbolRVA(name); ok {
+			addr := p.Image.Base + rva
+			if p.watches == nil {
+				p.watches = map[uint32]string{}
+			}
+			p.watches[addr] = name
+			t.CPU.SetBreakpoint(addr)
+			return
+		}
+	}
+}
+
+// watchHit handles a breakpoint at a watched address: it emits the event, removes the watch (and the CPU
+// breakpoint unless the user set one there too) and reports true; false means a user breakpoint.
+func (k *Kernel) watchHit(t *Thread) bool {
+	p := t.Proc
+	eip := t.CPU.EIP
+	name, ok := p.watches[eip]
+	if !ok {
+		return false
+	}
+	delete(p.watches, eip)
+	k.emit(Event{Kind: "main", PID: p.ID, TID: t.ID, EIP: eip, Name: name,
+		Text: fmt.Sprintf("the C runtime calls %s at 0x%08X", name, eip)})
+	if p.breakpoints[eip] {
+		return false
+	}
+	for _, x := range p.threads {
+		x.CPU.ClearBreakpoint(eip)
+	}
+	return true
 }

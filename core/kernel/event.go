@@ -4,6 +4,7 @@ package kernel
 // deterministic): the facade queues them for the page and the CLI writes them as trace lines.
 //
 // Kinds: "process-created", "step" (one CreateProcess step, Step 1..5), "thread-created", "module-loaded",
+// "entry" (the main thread calls the entry point), "main" (the runtime calls main/WinMain, found by symbol),
 // "api" (an API call and its result), "console" (bytes written to a console), "exception", "thread-exited",
 // "process-exited", "debug-string", "unimplemented" (a call to an import peek32 does not implement), "error"
 // (an emulator-side failure reported instead of a panic).

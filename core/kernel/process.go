@@ -50,6 +50,8 @@ type Process struct {
 	tebBlocks   int
 	tlsCount    int
 	breakpoints map[uint32]bool
+	// watches are addresses the kernel reports once as events (main, WinMain) without stopping.
+	watches map[uint32]string
 }
 
 // Module is a loaded image of a process, with what the kernel keeps about it.

@@ -117,6 +117,9 @@ func (k *Kernel) runSlice(t *Thread, slice uint64) (used uint64, breakpoint bool
 		case cpu.StopFault, cpu.StopSingleStep:
 			k.raise(t, t.CPU.Exception())
 		case cpu.StopBreakpoint:
+			if k.watchHit(t) {
+				continue
+			}
 			return used, true
 		case cpu.StopHalt:
 			k.raise(t, cpu.Exception{Kind: cpu.Privileged, EIP: t.CPU.EIP})
@@ -219,6 +222,7 @@ func (k *Kernel) Step(t *Thread) bool {
 		case cpu.StopHalt:
 			k.raise(t, cpu.Exception{Kind: cpu.Privileged, EIP: t.CPU.EIP})
 		case cpu.StopBreakpoint:
+			k.watchHit(t)
 			continue // stopped before a breakpoint: the second Step runs the instruction
 		}
 		break
