@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -39,7 +40,7 @@ type harness struct {
 	ref    *refMachine
 	spaces []*Space // parallel to ref.spaces; [0] is the kernel
 	step   int
-	trace  bool
+	trace  bool // MM_TRACE=1 in the environment logs every operation, to follow a failing sequence
 	// outcomes counts, per operation name, how often it succeeded and failed (logged by the tests, to
 	// show the sequences exercise both).
 	outcomes map[string]*[2]int
@@ -52,7 +53,7 @@ const maxSpaces = 5
 func newHarness(tb testing.TB, limitPages uint64) *harness {
 	m := NewMachine(limitPages * PageSize)
 	h := &harness{tb: tb, m: m, ref: newRefMachine(limitPages * PageSize), userWin: 0x00400000,
-		kernWin: 0x80100000}
+		kernWin: 0x80100000, trace: os.Getenv("MM_TRACE") != ""}
 	h.spaces = []*Space{m.Kernel(), m.NewSpace()}
 	h.ref.spaces = append(h.ref.spaces, newRefSpace(false))
 	return h
