@@ -248,7 +248,7 @@ type Stats struct {
 	Resident     uint64 // bytes of committed pages that have a frame
 	SharedPages  int    // committed pages whose frame is referenced more than once
 	COWCopies    uint64 // frames this space copied to break sharing
-	COWTakeovers uint64 // write-copy/COW writes that took over a frame no longer shared, without copying
+	COWTakeovers uint64 // first writes to write-copy (ProtCopy) pages whose frame was no longer shared: no copy needed
 }
 
 // ErrorKind classifies the errors of the management calls. It implements error, so
