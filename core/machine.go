@@ -284,7 +284,11 @@ func (m *Machine) deadlockReport() string {
 	var b strings.Builder
 	b.WriteString("deadlock: every thread waits and nothing can wake it:")
 	for _, t := range m.k.Blocked() {
-		fmt.Fprintf(&b, " [%s PID %d TID %d at 0x%08X]", t.Proc.Name, t.Proc.ID, t.ID, t.CPU.EIP)
+		where := fmt.Sprintf("0x%08X", t.CPU.EIP)
+		if sym := m.sys.SymbolAt(t.Proc, t.CPU.EIP); sym != "" {
+			where = sym
+		}
+		fmt.Fprintf(&b, " [%s PID %d, thread %d in %s]", t.Proc.Name, t.Proc.ID, t.ID, where)
 	}
 	return b.String()
 }

@@ -351,3 +351,22 @@ func (s *System) DataAddr(p *kernel.Process, dll, name string) uint32 {
 func (s *System) Stdio(in io.Reader, out, errw io.Writer) [3]kernel.Object {
 	return [3]kernel.Object{NewConsole(ConsoleIn, in, nil), NewConsole(ConsoleOut, nil, out), NewConsole(ConsoleErr, nil, errw)}
 }
+
+// SymbolAt names the code address addr of p for people: "KERNEL32.dll!WaitForSingleObject" for a thunk,
+// "hello.exe+0x1234" inside a module, or "" elsewhere.
+func (s *System) SymbolAt(p *kernel.Process, addr uint32) string {
+	m := p.ModuleAt(addr)
+	if m == nil {
+		return ""
+	}
+	if m.BuiltIn {
+		if d := Builtin(m.BaseName); d != nil {
+			if e, trap := d.exportAt(addr - m.Base); e != nil {
+				return d.ModName + "!" + e.Name
+			} else if trap >= 0 && trap < len(s.traps[d]) {
+				return d.ModName + "!" + s.traps[d][trap]
+			}
+		}
+	}
+	return fmt.Sprintf("%s+0x%X", m.BaseName, addr-m.Base)
+}
