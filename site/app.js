@@ -362,6 +362,7 @@ async function launch() {
     const info = await st.p.createProcess(commandLine());
     st.pid = st.mainPid = info.pid;
     st.tid = info.tid;
+    await applyBreakpoints();
     await refreshAll();
   } catch (e) {
     message(`${st.exe.name} could not start: ${e.message}`);
@@ -376,6 +377,8 @@ async function runMachine() {
   st.running = true;
   updateButtons();
   try {
+    // Leaving a breakpoint: execute the instruction under it first, or Run would stop there again.
+    if (st.state?.status === "breakpoint" && st.state.tid && can("step")) await st.p.step(st.state.tid);
     const res = await st.p.run();
     st.state = res.paused && res.state.status === "running" ? { ...res.state, status: "paused" } : res.state;
   } catch (e) {
@@ -384,7 +387,31 @@ async function runMachine() {
     st.running = false;
     updateButtons();
     updateStats();
+    if (st.state && (st.state.status === "breakpoint" || st.state.status === "stopped")) {
+      if (st.state.tid) st.tid = st.state.tid;
+      message(`Stopped${st.state.message ? ": " + st.state.message : " at a breakpoint"} (thread ${st.tid}).`, "info");
+      selectTab("debugger");
+    }
     await refreshAll();
+  }
+}
+
+/** applyBreakpoints gives a new machine the page's breakpoints (and one at the entry point when asked). */
+async function applyBreakpoints() {
+  for (const b of st.breakpoints) {
+    try {
+      if (b.kind === "addr") await st.p.setBreakpoint(st.mainPid, b.value);
+      else await st.p.setAPIBreakpoint(b.value);
+    } catch (e) {
+      message(`Breakpoint ${b.kind === "addr" ? hex(b.value) : b.value}: ${e.message}`);
+    }
+  }
+  if ($("break-entry").checked && can("modules", "setBreakpoint")) {
+    const [exe] = await st.p.modules(st.mainPid);
+    if (exe && exe.entry) {
+      await st.p.setBreakpoint(st.mainPid, exe.entry);
+      addTimeline({ text: `breakpoint at the entry point 0x${hex(exe.entry)} (OEP)` });
+    }
   }
 }
 
@@ -671,7 +698,16 @@ async function refreshDebugger() {
     }
   }
   if (typeof esp === "number") {
-    const b = await orNote($("stack"), () => st.p.readMemory(st.pid, esp, 64));
+    // The stack may end a few bytes above ESP (at the thread's start): read less until it fits.
+    const b = await orNote($("stack"), async () => {
+      for (const n of [64, 32, 16, 8]) {
+        try {
+          return await st.p.readMemory(st.pid, esp, n);
+        } catch (e) {
+          if (n === 8) throw e;
+        }
+      }
+    });
     if (b) clear($("stack"), dwords(esp, b));
   }
   const ha = parseInt($("hex-addr").value, 16);
@@ -717,7 +753,7 @@ async function stepWith(method) {
   try {
     const s = await st.p.call(method, { tid: st.tid });
     if (s && typeof s === "object" && s.status) st.state = s;
-    if (s && typeof s.instructions === "number") st.instructions += s.instructions;
+    if (s && typeof s.total === "number") st.instructions = s.total;
     for (const e of can("drainEvents") ? await st.p.drainEvents() : []) onEvent(e);
   } catch (e) {
     message(e.message);
@@ -731,12 +767,13 @@ async function addBreakpoint() {
   const v = $("bp-input").value.trim();
   if (!v) return;
   const addr = /^(0x)?[0-9a-f]+$/i.test(v) && /[0-9]/.test(v) ? parseInt(v, 16) : NaN;
+  const live = st.mainPid !== 0 && st.state?.status !== "exited"; // else it applies at the next start
   try {
     if (!isNaN(addr)) {
-      await st.p.setBreakpoint(st.pid, addr);
+      if (live) await st.p.setBreakpoint(st.pid, addr);
       st.breakpoints.push({ kind: "addr", value: addr });
     } else {
-      await st.p.setAPIBreakpoint(v);
+      if (live) await st.p.setAPIBreakpoint(v);
       st.breakpoints.push({ kind: "api", value: v });
     }
     $("bp-input").value = "";
@@ -751,7 +788,8 @@ function renderBreakpoints() {
     h("li", {}, b.kind === "addr" ? hex(b.value) : b.value, h("button", {
       title: "remove",
       onclick: async () => {
-        if (b.kind === "addr" && can("clearBreakpoint")) await st.p.clearBreakpoint(st.pid, b.value).catch((e) => message(e.message));
+        if (b.kind === "addr" && can("clearBreakpoint")) await st.p.clearBreakpoint(st.pid, b.value).catch(() => {});
+        if (b.kind === "api" && can("clearAPIBreakpoint")) await st.p.call("clearAPIBreakpoint", { name: b.value }).catch(() => {});
         st.breakpoints.splice(i, 1);
         renderBreakpoints();
       },

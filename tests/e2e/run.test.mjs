@@ -130,26 +130,52 @@ describe("running programs in the page", () => {
     await page.close();
   });
 
-  test("debugger: step an instruction and break on an API", async (t) => {
+  test("debugger: stop at the entry point and step an instruction", async (t) => {
     const page = await newPage(env);
-    for (const m of ["step", "setAPIBreakpoint"]) {
-      if (!(await available(page, m))) {
-        await page.close();
-        return t.skip(`this build has no ${m} yet (the page says so when it is used)`);
-      }
+    if (!(await available(page, "step", "setBreakpoint", "modules"))) {
+      await page.close();
+      return t.skip("this build has no step/setBreakpoint yet (the page says so when they are used)");
     }
-    await page.setInputFiles("#open", { name: "hello.exe", mimeType: "application/octet-stream", buffer: bin("hello.exe") });
-    await page.waitForSelector("body[data-state]:not([data-state='running']):not([data-state=''])", { timeout: 30_000 });
+    await page.check("#break-entry");
+    await page.setInputFiles("#open", { name: "raw_xss.exe", mimeType: "application/octet-stream", buffer: raw("raw_xss") });
+    await page.waitForSelector("body[data-state^='breakpoint']", { timeout: 30_000 });
+    await page.waitForSelector("#disasm .cur");
+    const regs1 = await page.textContent("#regs");
+    const eip1 = /EIP\s+([0-9A-F]{8})/.exec(regs1)[1];
+    assert.match(await page.textContent("#disasm .cur"), new RegExp("^" + eip1));
+    assert.match(await page.textContent("#timeline"), new RegExp(`entry point 0x${eip1}`));
+    await page.click("#btn-step");
+    await page.waitForFunction((r) => document.querySelector("#regs").textContent !== r, regs1);
+    const eip2 = /EIP\s+([0-9A-F]{8})/.exec(await page.textContent("#regs"))[1];
+    assert.notEqual(eip2, eip1, "EIP moved");
+    await page.waitForFunction(() => /[0-9A-F]{8} {2}[0-9A-F]{8}/.test(document.querySelector("#stack").textContent));
+    await shot(page, "15-debugger-step");
+    await page.click("#btn-run");
+    await page.waitForSelector("body[data-state^='exited']");
+    assert.equal(await page.evaluate(() => document.body.dataset.exitCode), "3");
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test("debugger: a breakpoint on an API name stops before the call", async (t) => {
+    const page = await newPage(env);
+    if (!(await available(page, "setAPIBreakpoint"))) {
+      await page.close();
+      return t.skip("this build has no setAPIBreakpoint yet");
+    }
     await page.click("[data-tab=debugger]");
     await page.fill("#bp-input", "WriteFile");
     await page.click("#bp-add");
-    await page.click("#btn-restart");
-    await page.waitForSelector("body[data-state='breakpoint']", { timeout: 30_000 });
-    const regs1 = await page.textContent("#regs");
-    await page.click("#btn-step");
-    await page.waitForFunction((r) => document.querySelector("#regs").textContent !== r, regs1);
-    assert.match(await page.textContent("#disasm"), /[0-9A-F]{8}/);
-    await shot(page, "15-debugger");
+    assert.match(await page.textContent("#bp-list"), /WriteFile/);
+    await page.setInputFiles("#open", { name: "raw_xss.exe", mimeType: "application/octet-stream", buffer: raw("raw_xss") });
+    await page.waitForSelector("body[data-state='stopped'], body[data-state^='stopped']", { timeout: 30_000 });
+    assert.match(await page.textContent("#message"), /WriteFile/);
+    assert.equal(await page.evaluate(() => window.peek32.consoleText()), "", "nothing written yet");
+    await shot(page, "16-api-breakpoint");
+    await page.click("#btn-run");
+    await page.waitForSelector("body[data-state^='exited']", { timeout: 30_000 });
+    assert.match(await page.evaluate(() => window.peek32.consoleText()), /<img src=x/);
+    assert.deepEqual(page.errors, []);
     await page.close();
   });
 });

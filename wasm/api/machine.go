@@ -306,3 +306,71 @@ func readFile(s *Session, r *Request) (any, error) {
 	}
 	return Bytes(b), nil
 }
+
+// stepWith adapts one of the facade's step methods.
+func stepWith(f func(*core.Machine, uint32) (core.RunState, error)) handler {
+	return func(s *Session, r *Request) (any, error) {
+		var a tidArg
+		if err := decode(r, &a); err != nil {
+			return nil, err
+		}
+		m, err := s.machine()
+		if err != nil {
+			return nil, err
+		}
+		return f(m, a.TID)
+	}
+}
+
+type bpArg struct {
+	PID  uint32 `json:"pid"`
+	Addr uint32 `json:"addr"`
+}
+
+func setBreakpoint(s *Session, r *Request) (any, error) {
+	var a bpArg
+	if err := decode(r, &a); err != nil {
+		return nil, err
+	}
+	m, err := s.machine()
+	if err != nil {
+		return nil, err
+	}
+	return struct{}{}, m.SetBreakpoint(a.PID, a.Addr)
+}
+
+func clearBreakpoint(s *Session, r *Request) (any, error) {
+	var a bpArg
+	if err := decode(r, &a); err != nil {
+		return nil, err
+	}
+	m, err := s.machine()
+	if err != nil {
+		return nil, err
+	}
+	return struct{}{}, m.ClearBreakpoint(a.PID, a.Addr)
+}
+
+func apiBreakpoint(set bool) handler {
+	return func(s *Session, r *Request) (any, error) {
+		var a struct {
+			Name string `json:"name"`
+		}
+		if err := decode(r, &a); err != nil {
+			return nil, err
+		}
+		if a.Name == "" {
+			return nil, &ArgError{Method: r.Method, Msg: "name missing (e.g. \"WriteFile\" or \"kernel32!WriteFile\")"}
+		}
+		m, err := s.machine()
+		if err != nil {
+			return nil, err
+		}
+		if set {
+			m.SetAPIBreakpoint(a.Name)
+		} else {
+			m.ClearAPIBreakpoint(a.Name)
+		}
+		return struct{}{}, nil
+	}
+}

@@ -168,3 +168,55 @@ func TestSession_runArgs(t *testing.T) {
 		t.Error("registers(no such thread) succeeded")
 	}
 }
+
+// TestSession_debugger: a breakpoint at the entry point stops the run there; step moves EIP; an API
+// breakpoint needs a name.
+func TestSession_debugger(t *testing.T) {
+	exe := guestExe(t, "hello.exe")
+	s := New()
+	call(t, s, "boot", nil, nil, nil)
+	call(t, s, "addFile", map[string]string{"path": `C:\hello.exe`}, exe, nil)
+	var proc struct {
+		PID uint32 `json:"pid"`
+		TID uint32 `json:"tid"`
+	}
+	call(t, s, "createProcess", map[string]string{"cmdline": `C:\hello.exe`}, nil, &proc)
+	var mods []struct {
+		Name  string `json:"name"`
+		Entry uint32 `json:"entry"`
+	}
+	call(t, s, "modules", map[string]uint32{"pid": proc.PID}, nil, &mods)
+	if len(mods) == 0 || mods[0].Entry == 0 {
+		t.Fatalf("modules = %+v, want the exe first with its entry point", mods)
+	}
+	call(t, s, "setBreakpoint", map[string]uint32{"pid": proc.PID, "addr": mods[0].Entry}, nil, nil)
+	var st struct {
+		Status string `json:"status"`
+		TID    uint32 `json:"tid"`
+	}
+	for i := 0; i < 100; i++ {
+		call(t, s, "run", map[string]uint64{"budget": 1_000_000}, nil, &st)
+		if st.Status != "running" {
+			break
+		}
+	}
+	if st.Status != "breakpoint" || st.TID != proc.TID {
+		t.Fatalf("run with a breakpoint at the entry = %+v, want breakpoint in thread %d", st, proc.TID)
+	}
+	var regs map[string]uint32
+	call(t, s, "registers", map[string]uint32{"tid": proc.TID}, nil, &regs)
+	if regs["EIP"] != mods[0].Entry {
+		t.Fatalf("EIP = %#x at the breakpoint, want the entry point %#x", regs["EIP"], mods[0].Entry)
+	}
+	call(t, s, "step", map[string]uint32{"tid": proc.TID}, nil, &st)
+	call(t, s, "registers", map[string]uint32{"tid": proc.TID}, nil, &regs)
+	if regs["EIP"] == mods[0].Entry {
+		t.Errorf("step: EIP still at the entry point %#x", regs["EIP"])
+	}
+	call(t, s, "clearBreakpoint", map[string]uint32{"pid": proc.PID, "addr": mods[0].Entry}, nil, nil)
+	if _, err := s.Call(&Request{Method: "setAPIBreakpoint", Args: json.RawMessage(`{}`)}); ErrorKind(err) != "argument" {
+		t.Errorf("setAPIBreakpoint without a name = %v, want an argument error", err)
+	}
+	call(t, s, "setAPIBreakpoint", map[string]string{"name": "kernel32!ExitProcess"}, nil, nil)
+	call(t, s, "clearAPIBreakpoint", map[string]string{"name": "kernel32!ExitProcess"}, nil, nil)
+}

@@ -3,6 +3,7 @@ package api
 import (
 	"runtime"
 
+	"github.com/peek32/peek32/core"
 	"github.com/peek32/peek32/loader"
 )
 
@@ -21,12 +22,13 @@ var table = []method{
 	{name: "createProcess", doc: "({cmdline, imagePath, currentDir, env, suspended}) -> process: a child of explorer.exe (pid, tid, name, ...)", fn: createProcess},
 	{name: "run", doc: "({budget}) -> {status, exit_code, ran, total, message, tid}: run all threads for up to budget instructions", fn: run},
 	{name: "stop", doc: "({code}) -> {}: end every process but explorer.exe with code (default 1)", fn: stop},
-	{name: "step", doc: "({tid}) -> state: one instruction", needs: "core.Machine.Step"},
-	{name: "stepOver", doc: "({tid}) -> state: one instruction, calls run to their return", needs: "core.Machine.StepOver"},
-	{name: "stepOut", doc: "({tid}) -> state: run until the current function returns", needs: "core.Machine.StepOut"},
-	{name: "setBreakpoint", doc: "({pid, addr}) -> {}: break before the instruction at addr", needs: "core.Machine.SetBreakpoint"},
-	{name: "clearBreakpoint", doc: "({pid, addr}) -> {}", needs: "core.Machine.ClearBreakpoint"},
-	{name: "setAPIBreakpoint", doc: "({name}) -> {}: break when an API (e.g. \"WriteFile\" or \"kernel32!WriteFile\") is called", needs: "core.Machine.SetAPIBreakpoint"},
+	{name: "step", doc: "({tid}) -> state: one instruction of thread tid (an API call counts as one)", fn: stepWith((*core.Machine).Step)},
+	{name: "stepOver", doc: "({tid}) -> state: one instruction; a CALL runs until it returns", fn: stepWith((*core.Machine).StepOver)},
+	{name: "stepOut", doc: "({tid}) -> state: run thread tid until the current function returns", fn: stepWith((*core.Machine).StepOut)},
+	{name: "setBreakpoint", doc: "({pid, addr}) -> {}: stop every thread of pid before the instruction at addr (run reports \"breakpoint\")", fn: setBreakpoint},
+	{name: "clearBreakpoint", doc: "({pid, addr}) -> {}", fn: clearBreakpoint},
+	{name: "setAPIBreakpoint", doc: "({name}) -> {}: stop before an API runs (e.g. \"WriteFile\" or \"kernel32!WriteFile\"; run reports \"stopped\")", fn: apiBreakpoint(true)},
+	{name: "clearAPIBreakpoint", doc: "({name}) -> {}", fn: apiBreakpoint(false)},
 	{name: "drainEvents", doc: "() -> [event]: events since the last drain (kind, pid, tid, icount, eip, step, name, text, args, ret, base, size, path, parent, code, data)", fn: drainEvents},
 	{name: "writeStdin", doc: "({pid}, bytes) -> {}: bytes for a process's standard input", fn: writeStdin},
 	{name: "closeStdin", doc: "({pid}) -> {}: end a process's standard input (reads see end of file)", fn: closeStdin},
