@@ -21,9 +21,10 @@ type lazyFlags struct {
 	res  uint32
 }
 
-// sizeMask and signBit by operand size in bytes (index 1, 2, 4).
-var sizeMask = [5]uint32{0, 0xFF, 0xFFFF, 0, 0xFFFFFFFF}
-var signBit = [5]uint32{0, 0x80, 0x8000, 0, 0x80000000}
+// sizeMask and signBit by operand size in bytes (index 1, 2, 4; indexes are masked with 7 so a
+// malformed size can never panic, only compute garbage for an instruction the table refuses).
+var sizeMask = [8]uint32{0, 0xFF, 0xFFFF, 0, 0xFFFFFFFF}
+var signBit = [8]uint32{0, 0x80, 0x8000, 0, 0x80000000}
 
 // parity[b] is PF for the byte b (set when the number of one bits is even).
 var parity = func() (t [256]bool) {
@@ -92,13 +93,13 @@ func (c *CPU) sf() bool {
 	if c.lf.op == lazyNone {
 		return c.flags&FlagSF != 0
 	}
-	return c.lf.res&signBit[c.lf.size] != 0
+	return c.lf.res&signBit[7&c.lf.size] != 0
 }
 
 // of returns the overflow flag.
 func (c *CPU) of() bool {
 	l := &c.lf
-	sb := signBit[l.size]
+	sb := signBit[7&l.size]
 	switch l.op {
 	case lazyNone:
 		return c.flags&FlagOF != 0
@@ -130,7 +131,7 @@ func (c *CPU) materialize() {
 	if l.res == 0 {
 		f |= FlagZF
 	}
-	if l.res&signBit[l.size] != 0 {
+	if l.res&signBit[7&l.size] != 0 {
 		f |= FlagSF
 	}
 	switch l.op {
@@ -166,11 +167,11 @@ func (c *CPU) setCF(v bool) {
 // szp returns ZF, SF and PF for a result of the given size.
 func szp(res uint32, size uint8) uint32 {
 	var f uint32
-	res &= sizeMask[size]
+	res &= sizeMask[7&size]
 	if res == 0 {
 		f |= FlagZF
 	}
-	if res&signBit[size] != 0 {
+	if res&signBit[7&size] != 0 {
 		f |= FlagSF
 	}
 	if parity[uint8(res)] {

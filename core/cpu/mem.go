@@ -159,9 +159,9 @@ func (c *CPU) readArg(in *Inst, i int) (v, addr uint32, ok bool) {
 		return v, addr, ok
 	case argImm:
 		if a.Reg == 0 {
-			return in.Imm & sizeMask[a.Size&7], 0, true
+			return in.Imm & sizeMask[7&a.Size], 0, true
 		}
-		return in.Imm2 & sizeMask[a.Size&7], 0, true
+		return in.Imm2 & sizeMask[7&a.Size], 0, true
 	case argSeg:
 		return uint32(c.seg[a.Reg%6]), 0, true
 	}

@@ -19,7 +19,7 @@ const (
 
 // aluDo computes a op b at size and records the flags. It returns the (masked) result.
 func (c *CPU) aluDo(op uint8, size uint8, a, b uint32) uint32 {
-	m := sizeMask[size]
+	m := sizeMask[7&size]
 	var r uint32
 	switch op {
 	case aluAdd:
@@ -235,7 +235,7 @@ func (c *CPU) unary(in *Inst, op x86asm.Op) flow {
 		return c.memFaultRMW()
 	}
 	size := uint8(in.Args[0].Size)
-	m := sizeMask[size]
+	m := sizeMask[7&size]
 	var r uint32
 	var lf lazyFlags
 	switch op {
@@ -424,7 +424,7 @@ func opXADD(c *CPU, in *Inst) flow {
 	}
 	b, _, _ := c.readArg(in, 1)
 	size := uint8(in.Args[0].Size)
-	r := (a + b) & sizeMask[size]
+	r := (a + b) & sizeMask[7&size]
 	if !c.writeArg(in, 0, addr, r, true) {
 		return c.memFault()
 	}
@@ -457,7 +457,7 @@ func opCMPXCHG(c *CPU, in *Inst) flow {
 		}
 		c.setReg(EAX, uint16(size), d)
 	}
-	c.setLazy(lazySub, size, acc, d, (acc-d)&sizeMask[size])
+	c.setLazy(lazySub, size, acc, d, (acc-d)&sizeMask[7&size])
 	return flowNext
 }
 

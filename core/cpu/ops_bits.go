@@ -30,7 +30,7 @@ func (c *CPU) shift(in *Inst, op x86asm.Op) flow {
 	}
 	size := uint8(in.Args[0].Size)
 	nb := uint32(size) * 8
-	m, sb := sizeMask[size], signBit[size]
+	m, sb := sizeMask[7&size], signBit[7&size]
 	var r uint32
 	var f uint32  // new status flags
 	keep := false // rotates keep SF/ZF/AF/PF
@@ -113,7 +113,7 @@ func (c *CPU) dshift(in *Inst, left bool) flow {
 		return flowNext
 	}
 	size := uint8(in.Args[0].Size)
-	sb := signBit[size]
+	sb := signBit[7&size]
 	var r uint32
 	var cf bool
 	if size == 4 {
@@ -221,7 +221,7 @@ func opIMUL(c *CPU, in *Inst) flow {
 		return c.memFault()
 	}
 	p := sext(a, size) * sext(b, size)
-	r := uint32(p) & sizeMask[size]
+	r := uint32(p) & sizeMask[7&size]
 	c.setReg(in.Args[0].Reg, uint16(size), r)
 	c.setFlagsArith(szp(r, size) | flagIf(p != sext(r, size), FlagCF|FlagOF))
 	return flowNext

@@ -145,7 +145,9 @@ func (r *opRow) accepts(in *Inst) bool {
 			return false
 		}
 	}
-	if r.sizes != 0 && in.Args[0].Kind != argNone && in.Args[0].Size != 0 && r.sizes&sizeBit(in.Args[0].Size) == 0 {
+	// A row with Sizes gets exactly those: an operand of unknown size (0) is refused too, so
+	// handlers can rely on it (shift counts divide by the width).
+	if r.sizes != 0 && in.Args[0].Kind != argNone && r.sizes&sizeBit(in.Args[0].Size) == 0 {
 		return false
 	}
 	if in.Lock && (r.flags&opLockable == 0 || in.Args[0].Kind != argMem) {
