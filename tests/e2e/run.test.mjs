@@ -130,6 +130,30 @@ describe("running programs in the page", () => {
     await page.close();
   });
 
+  test("raw_write.exe: written files can be downloaded; trace and JSON report export", async (t) => {
+    const page = await start(env, t, "raw_write.exe", raw("raw_write"));
+    if (!page) return;
+    assert.equal(await page.evaluate(() => document.body.dataset.exitCode), "0");
+    await page.waitForSelector("#written-list button");
+    assert.match(await page.textContent("#written-list"), /out\.txt/);
+    const [file] = await Promise.all([page.waitForEvent("download"), page.click("#written-list button")]);
+    assert.equal(file.suggestedFilename(), "out.txt");
+    assert.equal(readFileSync(await file.path(), "utf8"), "written by raw_write\r\n");
+    const [trace] = await Promise.all([page.waitForEvent("download"), page.click("#btn-export-trace")]);
+    const calls = JSON.parse(readFileSync(await trace.path(), "utf8"));
+    assert.ok(calls.some((e) => e.kind === "api" && /CreateFileA$/.test(e.name)), "CreateFileA traced");
+    const [rep] = await Promise.all([page.waitForEvent("download"), page.click("#btn-export-report")]);
+    const report = JSON.parse(readFileSync(await rep.path(), "utf8"));
+    assert.equal(report.file.name, "raw_write.exe");
+    assert.equal(report.pe.format, "PE32");
+    assert.equal(report.state.exit_code, 0);
+    assert.ok(report.processes.some((p) => /explorer\.exe/i.test(p.name)));
+    assert.ok(report.writtenFiles.some((f) => /out\.txt$/.test(f.path)));
+    await shot(page, "17-written-files");
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   test("debugger: stop at the entry point and step an instruction", async (t) => {
     const page = await newPage(env);
     if (!(await available(page, "step", "setBreakpoint", "modules"))) {
