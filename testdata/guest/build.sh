@@ -39,6 +39,7 @@ int64|native|-D__USE_MINGW_ANSI_STDIO=1
 setjmp|native|
 stdlib|native|
 lowio|win|
+secure|win|
 xss|native|
 spin|win|
 printf_msvcrt|win|
