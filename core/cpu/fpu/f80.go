@@ -283,6 +283,11 @@ func (e *Env) round(sign bool, exp int32, sig, extra uint64, f *format) unp {
 			e.Flags |= FlagUnderflow
 			exp += 24576
 			tiny = false
+		} else if !e.X87 && e.Masks&FlagUnderflow == 0 && tiny {
+			// Unmasked underflow outside the x87 registers: no result is delivered; UE is
+			// reported, and PE when the value rounded with an unbounded exponent is inexact.
+			e.Flags |= FlagUnderflow
+			tiny = false
 		} else if e.FTZ && e.Masks&FlagUnderflow != 0 && tiny {
 			e.Flags |= FlagUnderflow | FlagInexact
 			return unp{cls: ClassZero, sign: sign}
@@ -336,6 +341,11 @@ func (e *Env) round(sign bool, exp int32, sig, extra uint64, f *format) unp {
 		if e.X87 && e.Masks&FlagOverflow == 0 && exp-24576 <= f.eMax {
 			exp -= 24576
 			return unp{cls: ClassNormal, sign: sign, exp: exp, sig: sig}
+		}
+		if !e.X87 && e.Masks&FlagOverflow == 0 {
+			// Unmasked overflow outside the x87 registers: no result is delivered; PE was
+			// reported above only if the value rounded with an unbounded exponent is inexact.
+			return unp{cls: ClassInf, sign: sign}
 		}
 		e.Flags |= FlagInexact
 		toInf := e.Round == RoundNearest || (e.Round == RoundUp && !sign) || (e.Round == RoundDown && sign)

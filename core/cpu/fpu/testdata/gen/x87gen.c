@@ -3,8 +3,11 @@
 // extended values as SSSS:MMMMMMMMMMMMMMMM, everything else as plain hex bit patterns.
 // ctl is the x87 control word or MXCSR; status is the x87 status word or MXCSR after the op.
 // Deterministic (fixed seed): regenerate with ./regen.sh from core/cpu/fpu/testdata/gen.
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,6 +283,68 @@ static void runsse(int op, uint32_t mx, uint64_t a, uint64_t b, int pred) {
 		printf("%s %04X %016llX %016llX -> %016llX - %04X\n", snames[op], mx, (unsigned long long)a, (unsigned long long)b, (unsigned long long)r, mo);
 }
 
+// Unmasked SSE exceptions: "op mxcsr a b -> xmm0 fault mxcsr" for 128-bit operands (32 hex
+// digits, high half first). A #XM arrives as SIGFPE; the handler reads MXCSR and XMM0 from the
+// signal frame's FXSAVE area (i386 struct _fpstate: mxcsr at 136, xmm0 at 272) and jumps back.
+static sigjmp_buf sseu_jmp;
+static volatile uint32_t sseu_mx;
+static volatile uint64_t sseu_x0[2];
+
+static void sseu_handler(int sig, siginfo_t *si, void *ctx) {
+	(void)sig;
+	(void)si;
+	const uint8_t *fp = (const uint8_t *)((ucontext_t *)ctx)->uc_mcontext.fpregs;
+	uint32_t mx;
+	uint64_t x[2];
+	memcpy(&mx, fp + 136, 4);
+	memcpy(x, fp + 272, 16);
+	sseu_mx = mx;
+	sseu_x0[0] = x[0];
+	sseu_x0[1] = x[1];
+	siglongjmp(sseu_jmp, 1);
+}
+
+enum { XADDPS, XMULPS, XDIVPS, XSQRTPS, XADDPD, XDIVPD, XCVTPD2PS, XCVTPS2DQ, XADDSS, XMULSD, NXU };
+static const char *xunames[] = {"addps", "mulps", "divps", "sqrtps", "addpd", "divpd", "cvtpd2ps", "cvtps2dq",
+	"addss", "mulsd"};
+
+#define XPRE "ldmxcsr %[mx]\n movups %[a], %%xmm0\n movups %[b], %%xmm1\n"
+#define XPOST "movups %%xmm0, %[r]\n stmxcsr %[mo]\n"
+#define XIO : [r] "=m"(r), [mo] "=m"(mo) : [mx] "m"(mx), [a] "m"(a), [b] "m"(b) : "xmm0", "xmm1"
+
+static void runxu(int op, uint32_t mx, const uint64_t *av, const uint64_t *bv) {
+	uint64_t a[2] = {av[0], av[1]}, b[2] = {bv[0], bv[1]}; /* arrays, so "m" names the data */
+	uint64_t r[2] = {0, 0};
+	uint32_t mo = 0;
+	int fault = 0;
+	if (sigsetjmp(sseu_jmp, 1)) {
+		fault = 1;
+		r[0] = sseu_x0[0];
+		r[1] = sseu_x0[1];
+		mo = sseu_mx;
+		uint32_t def = 0x1F80;
+		__asm__ volatile("ldmxcsr %0" : : "m"(def));
+	} else {
+		switch (op) {
+		case XADDPS: __asm__ volatile(XPRE "addps %%xmm1, %%xmm0\n" XPOST XIO); break;
+		case XMULPS: __asm__ volatile(XPRE "mulps %%xmm1, %%xmm0\n" XPOST XIO); break;
+		case XDIVPS: __asm__ volatile(XPRE "divps %%xmm1, %%xmm0\n" XPOST XIO); break;
+		case XSQRTPS: __asm__ volatile(XPRE "sqrtps %%xmm1, %%xmm0\n" XPOST XIO); break;
+		case XADDPD: __asm__ volatile(XPRE "addpd %%xmm1, %%xmm0\n" XPOST XIO); break;
+		case XDIVPD: __asm__ volatile(XPRE "divpd %%xmm1, %%xmm0\n" XPOST XIO); break;
+		case XCVTPD2PS: __asm__ volatile(XPRE "cvtpd2ps %%xmm1, %%xmm0\n" XPOST XIO); break;
+		case XCVTPS2DQ: __asm__ volatile(XPRE "cvtps2dq %%xmm1, %%xmm0\n" XPOST XIO); break;
+		case XADDSS: __asm__ volatile(XPRE "addss %%xmm1, %%xmm0\n" XPOST XIO); break;
+		case XMULSD: __asm__ volatile(XPRE "mulsd %%xmm1, %%xmm0\n" XPOST XIO); break;
+		}
+		uint32_t def = 0x1F80;
+		__asm__ volatile("ldmxcsr %0" : : "m"(def));
+	}
+	printf("%s %04X %016llX%016llX %016llX%016llX -> %016llX%016llX %d %04X\n", xunames[op], mx,
+		(unsigned long long)a[1], (unsigned long long)a[0], (unsigned long long)b[1], (unsigned long long)b[0],
+		(unsigned long long)r[1], (unsigned long long)r[0], fault, mo);
+}
+
 static uint32_t randmx(void) {
 	uint32_t mx = 0x1F80 | (uint32_t)rn(4) << 13;
 	if (rn(6) == 0) mx |= 0x40;   /* DAZ */
@@ -295,6 +360,30 @@ int main(int argc, char **argv) {
 				f80 a = rand80(), b = rn(3) == 0 ? near80(a) : rand80();
 				uint16_t cw = (uint16_t)((randcw() & ~0x3F) | 0x40 | rn(64));
 				runu(op, cw, a, b);
+			}
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "sseu") == 0) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_sigaction = sseu_handler;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGFPE, &sa, NULL);
+		for (int op = 0; op < NXU; op++)
+			for (int i = 0; i < n; i++) {
+				uint64_t a[2], b[2];
+				int dbl = op == XADDPD || op == XDIVPD || op == XCVTPD2PS || op == XMULSD;
+				for (int h = 0; h < 2; h++) {
+					if (dbl) {
+						a[h] = rand64bits();
+						b[h] = rn(4) == 0 ? a[h] ^ (rnd() & 0xFFFF) : rand64bits();
+					} else {
+						a[h] = (uint64_t)rand32bits() << 32 | rand32bits();
+						b[h] = rn(4) == 0 ? a[h] ^ (rnd() & 0xFF00FF) : (uint64_t)rand32bits() << 32 | rand32bits();
+					}
+				}
+				uint32_t mx = (uint32_t)(rn(4) << 13) | (uint32_t)(rn(64) << 7) | (rn(6) == 0 ? 0x40u : 0);
+				runxu(op, mx, a, b);
 			}
 		return 0;
 	}
