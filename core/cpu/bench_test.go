@@ -3,6 +3,8 @@ package cpu
 import (
 	"os"
 	"testing"
+
+	"github.com/peek32/peek32/mm"
 )
 
 // intLoop is an endless register-only loop: ALU ops, a compare and two branches per iteration.
@@ -46,6 +48,9 @@ var mixLoop = asm(
 
 func benchLoop(b *testing.B, code []byte) {
 	c := newTestCPU(b, code)
+	if _, err := c.Mem.Protect(codeBase, codeSize, mm.ProtRead|mm.ProtExec); err != nil {
+		b.Fatal(err) // ordinary code is not writable (no self-modification rechecks)
+	}
 	c.Regs[ESI] = dataBase
 	c.Regs[EDI] = dataBase + 0x100
 	const chunk = 1 << 20
@@ -69,7 +74,7 @@ func BenchmarkRun_CProgram(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := newTestCPU(b, img)
+	c := newCProgramCPU(b, img)
 	c.Run(10_000_000) // translate outside the timed part
 	var instrs uint64
 	b.ReportAllocs()

@@ -130,6 +130,10 @@ func (k *Cache) translate(c *CPU, addr uint32) *block {
 	}
 	var insts [maxBlockInsts]Inst
 	n := 0
+	// Code on a writable page may modify itself: instructions there that can write memory are
+	// flagged so the loop rechecks the page generation after them (self-modification inside the
+	// running block then takes effect at the next instruction, as on the processor).
+	writable := mem.PageInfo(b.page0).Prot&(mm.ProtWrite|mm.ProtCopy) != 0
 	pc := addr
 	for n < maxBlockInsts {
 		if n > 0 {
@@ -146,6 +150,7 @@ func (k *Cache) translate(c *CPU, addr uint32) *block {
 			break // let the faulting instruction start its own block
 		}
 		n++
+		in.Check = writable && writesMemory(in)
 		last := pc + uint32(in.Len) - 1
 		if in.Op != opFetchFault && last&pageMask != b.page0 {
 			b.page1 = last & pageMask
@@ -171,6 +176,19 @@ func (k *Cache) translate(c *CPU, addr uint32) *block {
 	}
 	k.blocks[addr] = b
 	return b
+}
+
+// writesMemory reports whether in may store to memory other than the stack (a memory first
+// operand, or a string store).
+func writesMemory(in *Inst) bool {
+	if in.Args[0].Kind == argMem {
+		return true
+	}
+	if int(in.Op) < numX86Ops {
+		k := strKind[in.Op]
+		return strSize[in.Op] != 0 && (k == strMOVS || k == strSTOS)
+	}
+	return false
 }
 
 // SetBreakpoint makes Run stop with StopBreakpoint before executing addr (in every CPU sharing the

@@ -251,3 +251,24 @@ func TestCache_BreakpointInsideResumedBlock(t *testing.T) {
 		t.Fatalf("eax %d, translations %d -> %d", c.Regs[EAX], n, c.Cache().Translations)
 	}
 }
+
+func TestCache_SelfModificationInsideTheRunningBlock(t *testing.T) {
+	// mov byte [codeBase+8], 5; mov eax, 1 (the low byte of its immediate is patched); ud2
+	code := asm(b(0xC6, 0x05), le32(codeBase+8), b(0x05), b(0xB8, 1, 0, 0, 0), b(0x0F, 0x0B))
+	c := newTestCPU(t, code)
+	c.Run(10)
+	if c.Regs[EAX] != 5 {
+		t.Fatalf("eax = %d, want 5: the store must affect the next instruction of the same block", c.Regs[EAX])
+	}
+	// On a read-only code page nothing is flagged (no rechecks on ordinary code).
+	c = newTestCPU(t, code)
+	if _, err := c.Mem.Protect(codeBase, codeSize, mm.ProtRead|mm.ProtExec); err != nil {
+		t.Fatal(err)
+	}
+	c.Run(10)
+	for _, in := range c.Cache().blocks[codeBase].insts {
+		if in.Check {
+			t.Fatalf("instruction on a read-only page flagged for rechecks")
+		}
+	}
+}

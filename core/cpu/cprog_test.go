@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/peek32/peek32/mm"
 )
 
 // TestCProgram runs testdata/cprog/prog_*.bin, a freestanding C workload compiled with gcc -m32 at -O0, -O2 and -Os
@@ -17,6 +19,16 @@ func TestCProgram(t *testing.T) {
 	for _, opt := range []string{"O0", "O2", "Os"} {
 		t.Run(opt, func(t *testing.T) { testCProgram(t, "testdata/cprog/prog_"+opt+".bin") })
 	}
+}
+
+// newCProgramCPU loads a C workload image: code and constants read+execute (as a PE's .text
+// would be), its data and bss from codeBase+0x4000 on writable (see link.ld).
+func newCProgramCPU(tb testing.TB, img []byte) *CPU {
+	c := newTestCPU(tb, img)
+	if _, err := c.Mem.Protect(codeBase, 0x4000, mm.ProtRead|mm.ProtExec); err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }
 
 func testCProgram(t *testing.T, path string) {
@@ -39,7 +51,7 @@ func testCProgram(t *testing.T, path string) {
 	}
 	for _, fast := range []bool{true, false} {
 		fastEnabled = fast
-		c := newTestCPU(t, img)
+		c := newCProgramCPU(t, img)
 		r := c.Run(50_000_000)
 		fastEnabled = true
 		if r != StopFault || c.Exception().Kind != InvalidOpcode || c.EIP != codeBase+0x0D {

@@ -92,6 +92,7 @@ type Inst struct {
 	Form     uint8  // formGeneric or a fast-path form
 	Fast     uint8  // fastNone, or the Run loop's inline implementation (see fast.go)
 	MemSize  uint16 // bytes the memory operand accesses (for the FS/GS limit check); 0 if implied
+	Check    bool   // may write memory and lies on a writable code page: recheck the block after it
 	Args     [4]Arg
 }
 

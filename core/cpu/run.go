@@ -251,6 +251,15 @@ func (c *CPU) Run(budget uint64) StopReason {
 				n = i + 1
 				goto next
 			}
+			if in.Check && i+1 < n && (mem.PageGen(b.page0) != b.gen0 ||
+				(b.page1 != b.page0 && mem.PageGen(b.page1) != b.gen1)) {
+				// The instruction wrote to this block's code page: leave the block so the
+				// rest is looked up (and retranslated if its bytes changed).
+				c.Count -= uint64(n - i - 1)
+				n = i + 1
+				c.EIP = insts[n].Addr
+				goto next
+			}
 		}
 		if n < len(insts) {
 			c.EIP = insts[n].Addr
