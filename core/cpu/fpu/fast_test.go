@@ -115,3 +115,23 @@ func TestFastArith80_MatchesSoftFloat(t *testing.T) {
 		t.Errorf("fast path taken only %d times", fast)
 	}
 }
+
+func BenchmarkSin(b *testing.B) {
+	e := Env{Masks: FlagsAll, X87: true}
+	x := F80{Mant: 0xC90FDAA22168C235, SE: 0x3FFF} // about 1.57
+	b.ReportAllocs()
+	for b.Loop() {
+		r, _ := e.Sin(x)
+		x.Mant ^= r.Mant & 0xFF // vary the argument slightly
+	}
+}
+
+func BenchmarkAtan(b *testing.B) {
+	e := Env{Masks: FlagsAll, X87: true}
+	x, y := One, F80{Mant: 0xB504F333F9DE6484, SE: 0x3FFE}
+	b.ReportAllocs()
+	for b.Loop() {
+		r := e.Atan(y, x)
+		y.Mant ^= r.Mant & 0xFF
+	}
+}

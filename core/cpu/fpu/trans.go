@@ -14,8 +14,8 @@ var (
 	wLn2    = wide{exp: -1, hi: 0xB17217F7D1CF79AB, lo: 0xC9E3B39803F2F6AF}
 	wLog2E  = wide{exp: 0, hi: 0xB8AA3B295C17F0BB, lo: 0xBE87FED0691D3E88}
 
-	sinCoef  [20]wide // (-1)^k / (2k+1)!
-	cosCoef  [20]wide // (-1)^k / (2k)!
+	sinCoef  [17]wide // (-1)^k / (2k+1)!: 17 terms reach 2^-130 for |r| <= pi/4
+	cosCoef  [17]wide // (-1)^k / (2k)!
 	expCoef  [34]wide // 1 / (k+1)!  (expm1(t) = t * sum expCoef[k] t^k)
 	atanCoef [32]wide // (-1)^k / (2k+1)
 	athCoef  [28]wide // 1 / (2k+1)
@@ -88,7 +88,16 @@ func reduce(x unp) (quad int, r wide) {
 		n[2], n[1], n[0] = n[1], n[0], 0
 	}
 	var rh, rl, q uint64
-	for i := 191; i >= 0; i-- {
+	top := 191 // skip the leading zero bits of N: they leave R and q at zero
+	switch {
+	case n[2] != 0:
+		top = 191 - bits.LeadingZeros64(n[2])
+	case n[1] != 0:
+		top = 127 - bits.LeadingZeros64(n[1])
+	default:
+		top = 63 - bits.LeadingZeros64(n[0])
+	}
+	for i := top; i >= 0; i-- {
 		bit := n[i/64] >> (uint(i) % 64) & 1
 		rh = rh<<1 | rl>>63
 		rl = rl<<1 | bit
@@ -175,6 +184,21 @@ func sinCosQuad(quad int, r wide) (s, c wide) {
 	return cr.negate(), sr
 }
 
+// sinQuad returns sin(q*pi/2 + r) and cosQuad cos(q*pi/2 + r), each evaluating one series.
+func sinQuad(quad int, r wide) wide {
+	switch quad {
+	case 0:
+		return wsin(r)
+	case 1:
+		return wcos(r)
+	case 2:
+		return wsin(r).negate()
+	}
+	return wcos(r).negate()
+}
+
+func cosQuad(quad int, r wide) wide { return sinQuad((quad+1)&3, r) }
+
 // Sin computes FSIN. outOfRange reports |x| >= 2^63 (C2 set, ST(0) must be left unchanged).
 func (e *Env) Sin(a F80) (r F80, outOfRange bool) {
 	x, sp, oor, ok := e.trigArg(a)
@@ -184,8 +208,7 @@ func (e *Env) Sin(a F80) (r F80, outOfRange bool) {
 	if x.exp-Bias80 < tinyTrig {
 		return e.tinyResult(x), false
 	}
-	s, _ := sinCosQuad(reduce(x))
-	return pack80(e.roundWide(s)), false
+	return pack80(e.roundWide(sinQuad(reduce(x)))), false
 }
 
 // Cos computes FCOS.
@@ -200,8 +223,7 @@ func (e *Env) Cos(a F80) (r F80, outOfRange bool) {
 	if x.exp-Bias80 < tinyTrig {
 		return e.tinyOne(), false
 	}
-	_, c := sinCosQuad(reduce(x))
-	return pack80(e.roundWide(c)), false
+	return pack80(e.roundWide(cosQuad(reduce(x)))), false
 }
 
 // SinCos computes FSINCOS: the sine (which replaces ST(0)) and the cosine (pushed). For a NaN
