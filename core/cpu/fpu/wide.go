@@ -144,12 +144,14 @@ func wrecip(b wide) wide {
 
 // wdiv returns a/b (b nonzero).
 func wdiv(a, b wide) wide {
-	q := wmul(a, wrecip(b))
+	r := wrecip(b)
+	q := wmul(a, r)
 	// One correction step: q += (a - q*b) / b, using the reciprocal again.
-	return wadd(q, wmul(wsub(a, wmul(q, b)), wrecip(b)))
+	return wadd(q, wmul(wsub(a, wmul(q, b)), r))
 }
 
-// wsqrt returns the square root of a non-negative a.
+// wsqrt returns the square root of a non-negative a, by Newton's iteration for the reciprocal
+// square root (no divisions) from a float64 estimate, then one correction of the root.
 func wsqrt(a wide) wide {
 	if a.isZero() {
 		return a
@@ -162,10 +164,13 @@ func wsqrt(a wide) wide {
 	} else {
 		m.exp = 0
 	}
-	s := wideFloat(math.Sqrt(m.float()))
-	for i := 0; i < 2; i++ {
-		s = wadd(s, wdiv(wsub(m, wmul(s, s)), s.scale(1)))
+	y := wideFloat(1 / math.Sqrt(m.float()))
+	one := wideInt(1)
+	for i := 0; i < 2; i++ { // y += y*(1 - m*y*y)/2: 53 -> 106 -> ~125 bits
+		y = wadd(y, wmul(y, wsub(one, wmul(m, wmul(y, y)))).scale(-1))
 	}
+	s := wmul(m, y)
+	s = wadd(s, wmul(y, wsub(m, wmul(s, s))).scale(-1))
 	return s.scale(e / 2)
 }
 
