@@ -102,11 +102,10 @@ func runGuest(t testing.TB, c guestCase, trace bool) guestResult {
 		Message: st.Message, Trace: tr.Bytes()}
 }
 
-// Programs that need machinery of issue 5 (threads, waits, pipes, child processes, SEH) or files (the virtual
-// file system) are listed here with the reason; the test reports them as skipped, not as passing.
+// Programs that need machinery not built yet are listed here with the reason; the test reports them as
+// skipped, not as passing.
 var pendingGuest = map[string]string{
-	"pipe": "issue 5", "terminate": "issue 5",
-	"ids": "issue 5", "cow": "issue 5", "exceptions": "issue 5", "deadlock": "issue 5",
+	"exceptions": "SEH dispatch (issue 5)",
 }
 
 // TestGuestPrograms runs every program of testdata/guest through the facade and compares standard output byte

@@ -25,8 +25,10 @@ type CreateParams struct {
 	// Flags are the creation flags; CREATE_SUSPENDED is honoured.
 	Flags uint32
 	// Std are objects to install as the standard input, output and error handles of the new process (nil: the
-	// handle value stays 0). InheritHandles copies the parent's inheritable handles first (issue 5).
+	// handle value stays 0). InheritHandles copies the parent's inheritable handles first, at the same values;
+	// a Std object whose parent handle (StdHandles) was inherited keeps that value in the child.
 	Std            [3]Object
+	StdHandles     [3]Handle
 	InheritHandles bool
 }
 
@@ -91,14 +93,28 @@ func (k *Kernel) CreateProcess(cp CreateParams) (*CreateResult, error) {
 		k.failProcess(p)
 		return nil, err
 	}
-	for i, o := range cp.Std {
-		if o != nil {
-			h, ok := p.Handles.Insert(o, 0, true)
-			if !ok {
-				return fail(fmt.Errorf("kernel: handle table full"))
+	if cp.InheritHandles && cp.Parent != nil {
+		for _, h := range cp.Parent.Handles.Handles() {
+			if e, _ := cp.Parent.Handles.Get(h); e.Inherit {
+				p.Handles.InsertAt(h, e.Object, e.Access, true)
 			}
-			p.Std[i] = h
 		}
+	}
+	for i, o := range cp.Std {
+		if o == nil {
+			continue
+		}
+		if h := cp.StdHandles[i]; h != 0 {
+			if e, ok := p.Handles.Get(h); ok && e.Object == o {
+				p.Std[i] = h
+				continue
+			}
+		}
+		h, ok := p.Handles.Insert(o, 0, true)
+		if !ok {
+			return fail(fmt.Errorf("kernel: handle table full"))
+		}
+		p.Std[i] = h
 	}
 	if err := k.writePEB(p, f.ImageBase, f); err != nil {
 		return fail(err)

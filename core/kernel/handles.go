@@ -61,6 +61,32 @@ func (t *HandleTable) Insert(obj Object, access uint32, inherit bool) (Handle, b
 	return h, true
 }
 
+// InsertAt adds obj at handle value h (for handle inheritance: a child sees its parent's inheritable handles at
+// the same values). It fails if h is not a valid handle value, is in use, or the table is full.
+func (t *HandleTable) InsertAt(h Handle, obj Object, access uint32, inherit bool) bool {
+	if h == 0 || h%4 != 0 || h >= 0x1000000 || len(t.entries) >= t.Max {
+		return false
+	}
+	if _, used := t.entries[h]; used {
+		return false
+	}
+	for i, f := range t.free {
+		if f == h {
+			t.free = append(t.free[:i], t.free[i+1:]...)
+			break
+		}
+	}
+	for ; t.next <= h; t.next += 4 {
+		if t.next != h {
+			t.free = append(t.free, t.next)
+		}
+	}
+	sort.Slice(t.free, func(i, j int) bool { return t.free[i] < t.free[j] })
+	obj.Header().Ref()
+	t.entries[h] = &HandleEntry{Object: obj, Access: access, Inherit: inherit}
+	return true
+}
+
 // Get returns the entry for h (not resolving pseudo-handles; the caller does that with its own process/thread).
 // Windows ignores the low two bits of a handle value; so does Get.
 func (t *HandleTable) Get(h Handle) (*HandleEntry, bool) {

@@ -124,3 +124,22 @@ func TestTermination_HandleKeepsObject(t *testing.T) {
 		t.Error("process object still listed")
 	}
 }
+
+func TestHandleTable_InsertAt(t *testing.T) {
+	ht := NewHandleTable()
+	e := NewEvent("", true, false)
+	if !ht.InsertAt(12, e, 0, true) {
+		t.Fatal("InsertAt 12 failed")
+	}
+	if ht.InsertAt(12, e, 0, true) || ht.InsertAt(13, e, 0, true) || ht.InsertAt(0, e, 0, true) {
+		t.Error("InsertAt accepted a used, unaligned or zero value")
+	}
+	got := []Handle{}
+	for i := 0; i < 3; i++ {
+		h, _ := ht.Insert(e, 0, false)
+		got = append(got, h)
+	}
+	if got[0] != 4 || got[1] != 8 || got[2] != 16 {
+		t.Errorf("after InsertAt(12), Insert gave %v, want 4 8 16", got)
+	}
+}

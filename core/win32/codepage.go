@@ -113,3 +113,12 @@ func sortU32(s []uint32) {
 		}
 	}
 }
+
+// decodeUTF16 converts UTF-16LE bytes to a Go string.
+func decodeUTF16(b []byte) (string, bool) {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+	}
+	return string(utf16.Decode(u)), len(b)%2 == 0
+}

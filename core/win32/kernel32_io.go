@@ -110,7 +110,7 @@ func writeFile(c *Call) {
 	}
 	if fw, isF := o.(interface{ WriteErr([]byte) error }); isF {
 		if err := fw.WriteErr(data); err != nil {
-			c.Fail(abi.ERROR_ACCESS_DENIED, 0)
+			c.Fail(errno(err), 0)
 			return
 		}
 	} else {
@@ -141,10 +141,25 @@ func readFile(c *Call) {
 	if pRead != 0 {
 		c.W32(pRead, 0)
 	}
-	data, wait := r.Read(int(min(n, 16<<20)))
-	if wait {
-		c.Block([]kernel.Object{o}, false, 0, true)
-		return
+	var data []byte
+	var wait bool
+	if pr, isPipe := o.(*PipeEnd); isPipe {
+		var e abi.Errno
+		data, wait, e = pr.ReadErr(int(min(n, 16<<20)))
+		if e != 0 {
+			c.Fail(e, 0)
+			return
+		}
+		if wait {
+			c.Block([]kernel.Object{o}, false, 0, false)
+			return
+		}
+	} else {
+		data, wait = r.Read(int(min(n, 16<<20)))
+		if wait {
+			c.Block([]kernel.Object{o}, false, 0, true)
+			return
+		}
 	}
 	if len(data) > 0 && !c.WriteBytes(buf, data) {
 		c.Fail(abi.ERROR_NOACCESS, 0)
