@@ -218,17 +218,14 @@ func openThread(c *Call) {
 	c.Return(uint32(h))
 }
 
-// pipe is the shared buffer of an anonymous pipe; its two ends are kernel objects.
+// pipe is the shared buffer of an anonymous pipe; its two ends are kernel objects. The buffer is unbounded:
+// a writer is never blocked on a full pipe (a simplification of Windows' 4 KiB pipe buffer).
 type pipe struct {
 	buf     []byte
 	writers int // write-end objects alive
 	readers int
 	rd      *PipeEnd
 }
-
-// pipeCapacity is the buffer size of an anonymous pipe (writes beyond it are accepted: the guest is not
-// blocked on a full pipe).
-const pipeCapacity = 4096
 
 // PipeEnd is one end of an anonymous pipe (CreatePipe).
 type PipeEnd struct {
