@@ -241,12 +241,15 @@ func (c *CPU) Run(budget uint64) StopReason {
 					return StopFault
 				}
 				c.EIP = in.Addr
+				// Resuming at this instruction (a retried fault, the next REP chunk) continues
+				// in this block rather than translating one that starts here.
+				c.resume, c.resumeIdx = b, i
 				if r == flowFault {
 					c.Count -= uint64(n - i)
 					c.exc.EIP = in.Addr
 					return StopFault
 				}
-				// flowRepeat: this execution counts; run the instruction again from the top.
+				// flowRepeat: this execution counts; run the instruction again.
 				c.Count -= uint64(n - i - 1)
 				n = i + 1
 				goto next
