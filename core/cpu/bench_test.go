@@ -88,3 +88,25 @@ func BenchmarkRun_CProgram(b *testing.B) {
 	}
 	b.ReportMetric(float64(instrs)/b.Elapsed().Seconds()/1e6, "MIPS")
 }
+
+// BenchmarkTranslate measures block translation (x86asm decode + our form), per instruction,
+// on the compiled C workload's code.
+func BenchmarkTranslate(b *testing.B) {
+	img, err := os.ReadFile("testdata/cprog/prog_O2.bin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newCProgramCPU(b, img)
+	k := c.Cache()
+	var insts int
+	b.ReportAllocs()
+	for b.Loop() {
+		insts = 0
+		for pc := uint32(codeBase); pc < codeBase+0x1000; {
+			blk := k.translate(c, pc)
+			insts += len(blk.insts)
+			pc = blk.end
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(insts), "ns/inst")
+}

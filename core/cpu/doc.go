@@ -31,12 +31,14 @@
 // one thread at a time). Each block records mm.Space.PageGen of the one or two pages it was
 // fetched from and marks them with MarkCode; on every entry the loop compares the generations, and
 // a block whose page was written, re-protected, decommitted or released is translated again. That
-// is how self-modifying code and unpackers work. A stale block whose bytes are unchanged and whose
+// is how self-modifying code and unpackers work. On a writable code page, instructions that may
+// store to memory carry Inst.Check, and the loop rechecks the page generation after them, so a
+// store into the running block itself takes effect at the next instruction, as on the processor
+// (ordinary read+execute code pays nothing for this). A stale block whose bytes are unchanged and whose
 // pages are still plainly executable is kept after a byte compare (revalidate), so data written to
-// a page that also holds code costs a compare, not a retranslation. A write into the block
-// currently executing takes effect from the next block entry. When the budget or a single step
-// cuts a block short, the CPU remembers where (resume) and the next Run continues inside that
-// block instead of translating one that starts mid-block.
+// a page that also holds code costs a compare, not a retranslation. When the budget, a single
+// step, a fault or a REP chunk stops the CPU inside a block, it remembers where (resume) and the
+// next Run continues inside that block instead of translating one that starts mid-block.
 //
 // Breakpoints live in the Cache, so they apply to every thread of the process; setting or clearing
 // one drops only the blocks that contain its address. Blocks also end before an address inside
