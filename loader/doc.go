@@ -70,8 +70,11 @@
 //     order and overlaps, every directory RVA inside SizeOfImage, and its
 //     own bounded parse of imports, delay imports, exports, relocations, TLS
 //     and symbols, which yields the typed errors and enforces Limits;
-//  4. only a file that passed all of that has its directories parsed by
-//     saferwall (imports incl. by ordinal, exports incl. forwarders, base
+//  4. only a file that passed all of that, and whose bytes saferwall's
+//     file-offset reading sees as Map lays them out (not flat-mapped, raw
+//     pointers 512-byte aligned, relocations in file-backed bytes:
+//     saferwallViewMatches), so that the loader's limits bound saferwall's
+//     loops too, has its directories parsed by saferwall (imports incl. by ordinal, exports incl. forwarders, base
 //     relocations capped at 4096 per block, TLS, delay imports, CLR header;
 //     exceptions, debug, load config, bound imports, IAT, certificates
 //     (not validated), resources and CLR metadata omitted), under recover,
@@ -119,8 +122,8 @@
 // # Cost
 //
 // `go test ./loader -run X -bench . -count 3` on the shared 2-core machine
-// (noisy; ranges over three runs), hello.exe (MinGW, 237 KB, 1 import DLL
-// set, COFF symbols, TLS callbacks):
+// (noisy; ranges over three runs), hello.exe (MinGW, 237 KB, with COFF
+// symbols and TLS callbacks):
 //
 //	Parse              0.71-1.41 ms  528 KB  2956 allocs  (own parser alone: 0.29-0.50 ms, 475 KB, 2182 allocs)
 //	Inspect            1.24-2.67 ms  541 KB  3128 allocs  (before: 1.10-2.28 ms, 488 KB, 2354 allocs)

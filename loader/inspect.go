@@ -242,8 +242,7 @@ func inspect(data []byte) *Report {
 				if clean {
 					// Only directories that passed the loader's limits
 					// reach saferwall (this is what bounds its work).
-					sw.parseDirs(!f.exportsSafeForSaferwall())
-					f.crossCheckDirs(sw)
+					f.saferwallDirs(sw)
 				}
 			}
 		}

@@ -184,8 +184,7 @@ func parseAll(data []byte, lim Limits) (*File, *swFile, error) {
 			return nil, sw, err
 		}
 	}
-	sw.parseDirs(!f.exportsSafeForSaferwall())
-	f.crossCheckDirs(sw)
+	f.saferwallDirs(sw)
 	return f, sw, nil
 }
 

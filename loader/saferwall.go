@@ -215,17 +215,35 @@ func (f *File) note(format string, args ...any) {
 // up to 1 MiB each byte by byte, and stops at 0x2000 distinct addresses.
 // So it runs only when the loader read every name (terminated within
 // maxNameLen, unique, a plain identifier) and every forwarder, the table has
-// at most 0x2000 entries, and saferwall's file-offset view of the image is
-// the loader's: every section's raw pointer 512-byte aligned (no rounding
-// on either side) and the image not flat-mapped. In that view a name the
-// loader read whole is the name saferwall reads.
+// at most 0x2000 entries (and, as for every directory, saferwallViewMatches).
+// In that view a name the loader read whole is the name saferwall reads.
 func (f *File) exportsSafeForSaferwall() bool {
 	t := f.Exports
 	if t == nil {
 		return true
 	}
-	if f.LowAlignment || len(t.byOrdinal) > 0x2000 || t.numNames > 0x2000 ||
+	if len(t.byOrdinal) > 0x2000 || t.numNames > 0x2000 ||
 		uint32(len(t.byName)) != t.numNames || uint32(len(t.fwd)) != t.fwdRVAs {
+		return false
+	}
+	for name := range t.byName {
+		if name == "" || !pe.IsValidFunctionName(name) {
+			return false
+		}
+	}
+	return true
+}
+
+// saferwallViewMatches says whether saferwall's file-offset view of the
+// image gives the bytes the loader validated, so that the loader's limits
+// also bound saferwall's loops: the image is not flat-mapped, every
+// section's raw pointer is 512-byte aligned (no rounding on either side),
+// and the base relocation directory, which saferwall walks block by block
+// up to its Size, lies in file-backed bytes (in a zero-filled tail the
+// loader stops at the first empty block while saferwall would read on
+// into whatever follows the section in the file).
+func (f *File) saferwallViewMatches() bool {
+	if f.LowAlignment {
 		return false
 	}
 	for _, s := range f.Sections {
@@ -233,10 +251,14 @@ func (f *File) exportsSafeForSaferwall() bool {
 			return false
 		}
 	}
-	for name := range t.byName {
-		if name == "" || !pe.IsValidFunctionName(name) {
-			return false
+	if d := f.Dirs[DirBaseReloc]; d.RVA != 0 && d.Size != 0 {
+		end := uint64(d.RVA) + uint64(d.Size)
+		for _, sg := range f.segs {
+			if d.RVA >= sg.RVA && end <= uint64(sg.RVA)+uint64(sg.FileLen) {
+				return true
+			}
 		}
+		return false
 	}
 	return true
 }
@@ -389,4 +411,19 @@ func (r *Report) fromSaferwall(s *swFile, f *File) {
 			add(n)
 		}
 	}
+}
+
+// saferwallDirs has saferwall parse the directories of a file the loader
+// has validated, and cross-checks them, when its view of the file matches
+// the loader's; otherwise it notes why it did not.
+func (f *File) saferwallDirs(s *swFile) {
+	if !s.ok {
+		return
+	}
+	if !f.saferwallViewMatches() {
+		f.note("saferwall/pe's file-offset view differs from the mapped image (flat mapping, unaligned raw pointers or relocations in a zero-filled tail); its directories were not parsed")
+		return
+	}
+	s.parseDirs(!f.exportsSafeForSaferwall())
+	f.crossCheckDirs(s)
 }

@@ -81,12 +81,20 @@ func TestSaferwall_differences(t *testing.T) {
 		t.Errorf("Inspect: %v %v %q", err, r.Runnable, r.Anomalies)
 	}
 
+	// A flat-mapped (low alignment) image: saferwall's file offsets are
+	// not the mapped layout, so it does not parse the directories.
+	b = peFile(t, func(i *pewriter.Image) { i.SectionAlignment, i.FileAlignment = 0x200, 0x200 }, nil)
+	f, sw, err := parseAll(b, DefaultLimits())
+	if err != nil || !sw.ok || sw.dirs || len(f.notes) != 1 || !strings.Contains(f.notes[0], "view differs") {
+		t.Errorf("low alignment: %v, saferwall headers %v, directories %v, notes %q", err, sw.ok, sw.dirs, f.notes)
+	}
+
 	// An ImageBase that is not 64 KiB aligned: saferwall refuses the
 	// headers; the loader reads them itself (and relocates, as Windows).
 	b = peFile(t, nil, func(b []byte, pe int) {
 		binary.LittleEndian.PutUint32(b[pe+24+28:], 0x401000)
 	})
-	f, sw, err := parseAll(b, DefaultLimits())
+	f, sw, err = parseAll(b, DefaultLimits())
 	if err != nil || sw.ok || f.ImageBase != 0x401000 || len(f.notes) == 0 {
 		t.Errorf("unaligned ImageBase: %v, saferwall ok %v, notes %q", err, sw.ok, f.notes)
 	}
