@@ -44,7 +44,7 @@ func decodeAt(mem *mm.Space, addr uint32, in *Inst) {
 		if n < maxInstLen {
 			// The bytes may have been cut short by an unfetchable page: decide by whether the
 			// decoder wanted more (truncated, or Op 0 with no error, x86asm's truncation trap).
-			if err == x86asm.ErrTruncated || (err == nil && x.Op == 0) {
+			if truncated(err) || (err == nil && x.Op == 0) {
 				fetchFault(mem, in)
 				return
 			}
@@ -87,6 +87,12 @@ func patchAlias(src []byte) bool {
 		return false
 	}
 	return true
+}
+
+// truncated reports whether a decode error says the input ended early. The VEX/EVEX decoder
+// returns its own errors.New("truncated") rather than ErrTruncated.
+func truncated(err error) bool {
+	return err == x86asm.ErrTruncated || (err != nil && err.Error() == "truncated")
 }
 
 // prefixLen returns the number of legacy prefix bytes at the start of src.

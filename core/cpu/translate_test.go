@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"golang.org/x/arch/x86/x86asm"
+
+	"github.com/peek32/peek32/mm"
 )
 
 // translateBytes translates the instruction at the start of code (placed at codeBase).
@@ -135,6 +137,24 @@ func TestTranslate_FastForms(t *testing.T) {
 				t.Errorf("%s: %s at +%#x has no fast path", name, opName(in.Op), pc-codeBase)
 			}
 			pc += uint32(in.Len)
+		}
+	}
+}
+
+// TestTranslate_TruncatedPrefixesAtPageEnd: VEX/EVEX prefixes cut by an unmapped page (x86asm
+// v0.31 panicked on these; golang/go#81447) must be an execute fault, never a crash.
+func TestTranslate_TruncatedPrefixesAtPageEnd(t *testing.T) {
+	end := uint32(codeBase + codeSize)
+	for _, tail := range [][]byte{{0xC5, 0xFC}, {0xC4, 0xE2, 0x7D}, {0x62, 0xF1, 0x7C, 0x48}, {0x66, 0xC5, 0xFC}, {0xF0}, {0x0F}} {
+		c := newTestCPU(t, nil)
+		at := end - uint32(len(tail))
+		c.Mem.WriteBytes(at, tail, 0)
+		c.EIP = at
+		if r := c.Run(10); r != StopFault {
+			t.Fatalf("% x: stop %v", tail, r)
+		}
+		if e := c.Exception(); e.Kind != AccessViolation || e.Addr != end || e.Access != mm.AccessExec {
+			t.Errorf("% x: %+v, want an execute fault at %#x", tail, e, end)
 		}
 	}
 }
