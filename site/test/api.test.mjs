@@ -15,6 +15,15 @@ const wasmExecPath = [join(goroot, "lib/wasm/wasm_exec.js"), join(goroot, "misc/
 const { guest } = await import("../../tests/e2e/harness.mjs");
 const tiny = () => guest("tiny");
 
+/** as64bit turns a PE32 into a (broken but recognisable) PE32+ header: machine AMD64, optional-header magic 0x20B. */
+function as64bit(exe) {
+  const b = Buffer.from(exe);
+  const pe = b.readUInt32LE(0x3c);
+  b.writeUInt16LE(0x8664, pe + 4);
+  b.writeUInt16LE(0x20b, pe + 24);
+  return b;
+}
+
 describe("Peek32 in Node", () => {
   let p;
   const canRun = () => !p || ["boot", "addFile", "createProcess", "run"].every((m) => p.available(m));
@@ -41,10 +50,11 @@ describe("Peek32 in Node", () => {
     await assert.rejects(p.call("nonsense"), (e) => e instanceof Peek32Error && /unknown method "nonsense"/.test(e.message));
   });
 
-  test("a method not in this build rejects as not-available, never a fake result", async () => {
-    const missing = p.methods.find((m) => !m.available);
-    if (!missing) return; // everything landed
-    await assert.rejects(p.call(missing.name, {}), (e) => e.kind === "not-available" && /not available yet/.test(e.message) && e.method === missing.name);
+  test("inspect: a 64-bit program gets a clear sentence", async () => {
+    const rep = await p.inspect(as64bit(readFileSync(tiny())));
+    assert.equal(rep.runnable, false);
+    assert.equal(rep.kind, "64-bit");
+    assert.match(rep.verdict, /64-bit/);
   });
 
   test("bytes must be bytes", async () => {

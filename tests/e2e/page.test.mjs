@@ -40,6 +40,20 @@ describe("peek32 page", () => {
     await page.close();
   });
 
+  test("a 64-bit program gets a clear message instead of silence", async () => {
+    const page = await newPage(env);
+    const b = Buffer.from(readFileSync(guest("tiny")));
+    const pe = b.readUInt32LE(0x3c);
+    b.writeUInt16LE(0x8664, pe + 4); // machine AMD64
+    b.writeUInt16LE(0x20b, pe + 24); // PE32+ optional header
+    await page.setInputFiles("#open", { name: "wide.exe", mimeType: "application/octet-stream", buffer: b });
+    await page.waitForSelector("#message:not([hidden])");
+    assert.match(await page.textContent("#message"), /wide\.exe cannot run: .*64-bit/);
+    assert.equal(await page.evaluate(() => document.body.dataset.state || ""), "", "nothing was started");
+    await shot(page, "05-64-bit");
+    await page.close();
+  });
+
   test("dropping a PE shows the PE view", async () => {
     const page = await newPage(env);
     const exe = readFileSync(guest("tiny"));

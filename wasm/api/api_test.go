@@ -146,3 +146,16 @@ func TestSession_Call_inspect(t *testing.T) {
 		t.Errorf("inspect() without bytes = %v, want an argument error", err)
 	}
 }
+
+func TestSession_Call_notAvailable(t *testing.T) {
+	index["test-na"] = &method{name: "test-na", needs: "core.Machine.Future"}
+	defer delete(index, "test-na")
+	_, err := New().Call(&Request{Method: "test-na"})
+	var na *NotAvailableError
+	if !errors.As(err, &na) || ErrorKind(err) != "not-available" || na.Needs != "core.Machine.Future" {
+		t.Fatalf("Call(method waiting for the core) = %v, want a NotAvailableError naming core.Machine.Future", err)
+	}
+	if want := "test-na is not available yet: this build of peek32 lacks core.Machine.Future"; err.Error() != want {
+		t.Errorf("error text = %q, want %q", err.Error(), want)
+	}
+}
