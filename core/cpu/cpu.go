@@ -105,8 +105,8 @@ func (k ExceptionKind) String() string {
 type Exception struct {
 	Kind   ExceptionKind
 	EIP    uint32    // where Windows reports it: the faulting instruction (INT3: at the INT3; SingleStep: after the instruction)
-	Addr   uint32    // AccessViolation: the faulting address
-	Access mm.Access // AccessViolation: read, write or execute
+	Addr   uint32    // AccessViolation: the faulting address; GeneralProtection: 0xFFFFFFFF, as Windows reports it
+	Access mm.Access // AccessViolation: read, write or execute (GeneralProtection: read)
 	Guard  bool      // AccessViolation on a guard page (STATUS_GUARD_PAGE_VIOLATION)
 	Vector uint8     // the interrupt vector for INT n (GeneralProtection), 0 otherwise
 	Detail uint32    // DivideError: 1 when the quotient overflowed (not a zero divisor); FPU/SIMD: the status bits

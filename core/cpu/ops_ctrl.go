@@ -270,7 +270,8 @@ func opINT(c *CPU, in *Inst) flow {
 	if n == 3 {
 		return c.raise(Breakpoint)
 	}
-	c.exc = Exception{Kind: GeneralProtection, Vector: n}
+	c.raise(GeneralProtection)
+	c.exc.Vector = n
 	return flowFault
 }
 

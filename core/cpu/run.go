@@ -288,8 +288,14 @@ func (c *CPU) Step() StopReason {
 // raise records an exception of kind k for the current instruction (the loop fills in EIP).
 func (c *CPU) raise(k ExceptionKind) flow {
 	c.exc = Exception{Kind: k}
+	if k == GeneralProtection {
+		c.exc.Addr, c.exc.Access = gpAddr, mm.AccessRead
+	}
 	return flowFault
 }
+
+// gpAddr is the address Windows reports for a #GP (which it raises as an access violation).
+const gpAddr = 0xFFFFFFFF
 
 // memFaultRMW is memFault for the read half of a read-modify-write: the processor performs that
 // read with write intent, so the fault is reported as a write.
@@ -305,8 +311,7 @@ func (c *CPU) memFaultRMW() flow {
 func (c *CPU) memFault() flow {
 	if c.segFault {
 		c.segFault = false
-		c.exc = Exception{Kind: GeneralProtection}
-		return flowFault
+		return c.raise(GeneralProtection)
 	}
 	f := c.Mem.LastFault()
 	c.exc = Exception{Kind: AccessViolation, Addr: f.Addr, Access: f.Access.Kind()}
