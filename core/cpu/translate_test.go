@@ -158,3 +158,33 @@ func TestTranslate_TruncatedPrefixesAtPageEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestCPUID_ClaimsExactlyWhatIsImplemented pairs each feature bit with instructions it promises:
+// a bit is claimed if and only if those instructions have table rows.
+func TestCPUID_ClaimsExactlyWhatIsImplemented(t *testing.T) {
+	for _, f := range []struct {
+		name string
+		reg  *uint32
+		bit  uint32
+		ops  []x86asm.Op
+	}{
+		{"FPU", &CPUIDFeatureEDX, FeatFPU, []x86asm.Op{x86asm.FADD, x86asm.FLD, x86asm.FSTP}},
+		{"TSC", &CPUIDFeatureEDX, FeatTSC, []x86asm.Op{x86asm.RDTSC}},
+		{"CX8", &CPUIDFeatureEDX, FeatCX8, []x86asm.Op{x86asm.CMPXCHG8B}},
+		{"CMOV", &CPUIDFeatureEDX, FeatCMOV, []x86asm.Op{x86asm.CMOVE, x86asm.FCMOVE}},
+		{"MMX", &CPUIDFeatureEDX, FeatMMX, []x86asm.Op{x86asm.PADDB, x86asm.EMMS}},
+		{"FXSR", &CPUIDFeatureEDX, FeatFXSR, []x86asm.Op{x86asm.FXSAVE, x86asm.FXRSTOR}},
+		{"SSE", &CPUIDFeatureEDX, FeatSSE, []x86asm.Op{x86asm.ADDPS, x86asm.MOVAPS, x86asm.LDMXCSR}},
+		{"SSE2", &CPUIDFeatureEDX, FeatSSE2, []x86asm.Op{x86asm.ADDPD, x86asm.MOVDQA, x86asm.CVTSI2SD}},
+		{"SSE3", &CPUIDFeatureECX, FeatSSE3, []x86asm.Op{x86asm.ADDSUBPD, x86asm.HADDPS, x86asm.LDDQU}},
+		{"SSSE3", &CPUIDFeatureECX, FeatSSSE3, []x86asm.Op{x86asm.PSHUFB, x86asm.PALIGNR}},
+		{"POPCNT", &CPUIDFeatureECX, FeatPOPCNT, []x86asm.Op{x86asm.POPCNT}},
+	} {
+		claimed := *f.reg&f.bit != 0
+		for _, op := range f.ops {
+			if has := handlers[op] != nil; has != claimed {
+				t.Errorf("%s: CPUID claims it %v, but %v implemented = %v", f.name, claimed, op, has)
+			}
+		}
+	}
+}
