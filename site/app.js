@@ -336,7 +336,7 @@ function resetRunViews() {
   clear($("timeline"));
   clear($("trace").tBodies[0]);
   clear($("written-list"), h("li", { className: "muted" }, "none"));
-  for (const id of ["disasm", "regs", "stack", "hex"]) clear($(id));
+  for (const id of ["disasm", "regs", "stack", "callstack", "hex"]) clear($(id));
   for (const id of ["memory-map", "threads", "handles", "modules"]) clear($(id));
   updateStats();
 }
@@ -710,8 +710,40 @@ async function refreshDebugger() {
     });
     if (b) clear($("stack"), dwords(esp, b));
   }
+  if (regs && typeof eip === "number") await showCallStack(eip, regs.EBP ?? regs.ebp);
   const ha = parseInt($("hex-addr").value, 16);
   if (!isNaN(ha)) showHex(ha);
+}
+
+/**
+ * showCallStack walks the EBP chain (saved EBP at [EBP], return address at [EBP+4]) and names each address by
+ * its module. Frames without a frame pointer are skipped by this walk, as in any EBP-based unwinder.
+ */
+async function showCallStack(eip, ebp) {
+  const el = $("callstack");
+  let mods = [];
+  if (can("modules")) mods = await st.p.modules(st.pid).catch(() => []);
+  const where = (a) => {
+    const m = mods.find((m) => a >= m.base && a < m.base + m.size);
+    return m ? `${m.name}+0x${(a - m.base).toString(16).toUpperCase()}` : "?";
+  };
+  const frames = [`${hex(eip)}  ${where(eip)}`];
+  for (let i = 0; i < 32 && ebp; i++) {
+    let b;
+    try {
+      b = await st.p.readMemory(st.pid, ebp, 8);
+    } catch {
+      break;
+    }
+    const dv = new DataView(b.buffer, b.byteOffset, 8);
+    const next = dv.getUint32(0, true);
+    const ret = dv.getUint32(4, true);
+    if (!ret) break;
+    frames.push(`${hex(ret)}  ${where(ret)}`);
+    if (next <= ebp) break; // the chain must go up the stack
+    ebp = next;
+  }
+  clear(el, frames.join("\n"));
 }
 
 function formatRegs(r) {

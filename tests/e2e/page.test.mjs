@@ -78,8 +78,16 @@ describe("peek32 page", () => {
   test("the single-file build works from file://", async () => {
     const page = await newPage(env, pathToFileURL(join(dist, "peek32-standalone.html")).href);
     assert.match(await page.textContent("#status"), /^Ready/);
-    await page.setInputFiles("#open", { name: "tiny.exe", mimeType: "application/octet-stream", buffer: readFileSync(guest("tiny")) });
-    await page.waitForFunction(() => document.body.dataset.opened === "tiny.exe");
+    await page.setInputFiles("#open", { name: "raw_xss.exe", mimeType: "application/octet-stream", buffer: readFileSync(guest("raw_xss")) });
+    await page.waitForFunction(() => document.body.dataset.opened === "raw_xss.exe");
+    if (await available(page, "boot", "createProcess", "run")) {
+      await page.waitForSelector("body[data-state^='exited']", { timeout: 30_000 });
+      assert.equal(await page.evaluate(() => document.body.dataset.exitCode), "3");
+      assert.match(await page.evaluate(() => window.peek32.consoleText()), /<img src=x/);
+    }
+    // The bundled samples are inlined too.
+    const samples = await page.locator("#samples option").count();
+    assert.ok(samples > 1, `${samples - 1} samples`);
     await shot(page, "04-standalone");
     assert.deepEqual(page.errors, []);
     await page.close();

@@ -61,6 +61,17 @@ describe("running programs in the page", () => {
     await page.close();
   });
 
+  test("a bundled sample runs from the Samples menu", async (t) => {
+    const page = await newPage(env);
+    if (!(await available(page, "boot", "createProcess", "run"))) return t.skip("this build cannot run programs yet");
+    const values = await page.$$eval("#samples option", (os) => os.map((o) => o.value));
+    assert.ok(values.includes("hello.exe"), `samples: ${values.join(" ")}`);
+    await page.selectOption("#samples", "hello.exe");
+    await page.waitForSelector("body[data-state^='exited']", { timeout: 30_000 });
+    assert.match(await page.evaluate(() => window.peek32.consoleText()), /Hello, World!/);
+    await page.close();
+  });
+
   test("raw_echo.exe: memory map while it waits for input, then input through the console", async (t) => {
     const page = await start(env, t, "raw_echo.exe", raw("raw_echo"), "body[data-state='idle'], body[data-state^='exited']");
     if (!page) return;
@@ -173,6 +184,7 @@ describe("running programs in the page", () => {
     const eip2 = /EIP\s+([0-9A-F]{8})/.exec(await page.textContent("#regs"))[1];
     assert.notEqual(eip2, eip1, "EIP moved");
     await page.waitForFunction(() => /[0-9A-F]{8} {2}[0-9A-F]{8}/.test(document.querySelector("#stack").textContent));
+    await page.waitForFunction(() => /raw_xss\.exe\+0x/.test(document.querySelector("#callstack").textContent));
     await shot(page, "15-debugger-step");
     await page.click("#btn-run");
     await page.waitForSelector("body[data-state^='exited']");
