@@ -104,9 +104,7 @@ func runGuest(t testing.TB, c guestCase, trace bool) guestResult {
 
 // Programs that need machinery not built yet are listed here with the reason; the test reports them as
 // skipped, not as passing.
-var pendingGuest = map[string]string{
-	"exceptions": "SEH dispatch (issue 5)",
-}
+var pendingGuest = map[string]string{}
 
 // TestGuestPrograms runs every program of testdata/guest through the facade and compares standard output byte
 // for byte and the exit code with the committed expectations. A program that stops at a function peek32 does

@@ -89,7 +89,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			_ = enc.Encode(e)
 		}
 		switch e.Kind {
-		case "exception":
+		case "crash":
 			crash = e.Text
 		case "unimplemented":
 			unimpl = e.Text

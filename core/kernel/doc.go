@@ -56,8 +56,16 @@
 // TerminateProcess: all threads end, all handles are closed, the address space is freed, the process object
 // becomes signaled and its running reference is dropped — the object itself lives while handles remain, with
 // GetExitCodeProcess giving STILL_ACTIVE (259) before and the exit code after. The last thread's ExitThread
-// ends the process with that code. A CPU exception goes to raise: a guard-page fault in a thread's stack grows
-// the stack (STATUS_STACK_OVERFLOW when it runs out); any other exception is, until SEH dispatch lands (issue
-// 5, in raise), unhandled: an "exception" event with a crash report and the process ends with the exception
-// code.
+// ends the process with that code.
+//
+// # Exceptions
+//
+// A CPU exception goes to raise: a guard-page fault in a thread's stack grows the stack (STATUS_STACK_OVERFLOW
+// when it runs out); anything else, and RaiseException, goes to DispatchException, which does what Windows'
+// KiUserExceptionDispatcher does on x86: EXCEPTION_RECORD, CONTEXT and EXCEPTION_POINTERS on the thread's stack,
+// the vectored handlers, the FS:[0] frame handlers (ExceptionContinueExecution resumes with the CONTEXT as the
+// handler left it), then the unhandled-exception filter. Unwind implements RtlUnwind. Handlers are guest calls
+// like any other; one that never returns (an __except block, a longjmp) just continues the program, and the
+// continuations it abandoned are dropped when a shallower frame returns. An exception nobody takes ends the
+// process with the exception code and a "crash" event carrying the report.
 package kernel

@@ -5,7 +5,9 @@ package kernel
 //
 // Kinds: "process-created", "step" (one CreateProcess step, Step 1..5), "thread-created", "module-loaded",
 // "entry" (the main thread calls the entry point), "main" (the runtime calls main/WinMain, found by symbol),
-// "api" (an API call and its result), "console" (bytes written to a console), "exception", "thread-exited",
+// "api" (an API call and its result), "console" (bytes written to a console), "exception" (a first-chance
+// exception being dispatched to the program's handlers), "crash" (an exception nobody handled: the crash
+// report that ends the process), "thread-exited",
 // "process-exited", "debug-string", "unimplemented" (a call to an import peek32 does not implement), "error"
 // (an emulator-side failure reported instead of a panic).
 type Event struct {

@@ -59,11 +59,9 @@ func ExceptionCode(e cpu.Exception) abi.NTSTATUS {
 	return abi.STATUS_ILLEGAL_INSTRUCTION
 }
 
-// raise handles an exception in t. A guard-page fault inside t's stack grows the stack and the instruction is
-// retried, as Windows' memory manager does. Anything else is, for now, unhandled: the process ends with the
-// exception code and a crash report event. (Issue 5 puts Windows' dispatch here: vectored handlers, the FS:[0]
-// SEH chain with EXCEPTION_RECORD and CONTEXT on the stack, unwinding, the unhandled-exception filter; this
-// function is the one place it goes.)
+// raise handles a CPU exception in t. A guard-page fault inside t's stack grows the stack and the instruction
+// is retried, as Windows' memory manager does. Anything else is dispatched to the program's handlers
+// (DispatchException); an exception nobody takes ends the process with its code and a crash report.
 func (k *Kernel) raise(t *Thread, e cpu.Exception) {
 	if e.Kind == cpu.AccessViolation && e.Guard {
 		handled, overflow := k.growStack(t, e.Addr)
@@ -75,8 +73,7 @@ func (k *Kernel) raise(t *Thread, e cpu.Exception) {
 			return
 		}
 	}
-	code := ExceptionCode(e)
-	k.Unhandled(t, uint32(code), e.EIP, k.describe(t, e))
+	k.DispatchException(t, exceptionInfo(e), t.CPU.SaveContext())
 }
 
 // raiseStackOverflow ends t's process with STATUS_STACK_OVERFLOW.
@@ -84,29 +81,12 @@ func (k *Kernel) raiseStackOverflow(t *Thread) {
 	k.Unhandled(t, uint32(abi.STATUS_STACK_OVERFLOW), t.CPU.EIP, "stack overflow: the thread's stack is exhausted")
 }
 
-// describe says what an exception was in a sentence.
-func (k *Kernel) describe(t *Thread, e cpu.Exception) string {
-	switch e.Kind {
-	case cpu.AccessViolation:
-		return fmt.Sprintf("access violation: %s of address 0x%08X", e.Access, e.Addr)
-	case cpu.DivideError:
-		if e.Detail == 1 {
-			return "integer overflow in a division"
-		}
-		return "integer division by zero"
-	case cpu.InvalidOpcode:
-		return "illegal instruction"
-	case cpu.GeneralProtection:
-		return fmt.Sprintf("general protection fault (INT 0x%02X)", e.Vector)
-	}
-	return e.Kind.String()
-}
-
-// Unhandled ends t's process because of an exception nobody handled: it emits an "exception" event with a crash
-// report (code, address, module, registers, stack) and terminates the process with the code as its exit code.
+// Unhandled ends t's process because of an exception nobody handled: it emits a "crash" event with a crash
+// report (code, address, registers, stack, disassembly) and terminates the process with the code as its exit
+// code.
 func (k *Kernel) Unhandled(t *Thread, code, addr uint32, what string) {
 	p := t.Proc
-	k.emit(Event{Kind: "exception", PID: p.ID, TID: t.ID, EIP: addr, Code: CodeOf(code),
+	k.emit(Event{Kind: "crash", PID: p.ID, TID: t.ID, EIP: addr, Code: CodeOf(code),
 		Name: abi.NTSTATUS(code).String(), Text: k.CrashReport(t, code, addr, what)})
 	k.TerminateProcess(p, code)
 }

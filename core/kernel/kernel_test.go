@@ -227,12 +227,12 @@ func TestKernel_CrashEndsWithExceptionCode(t *testing.T) {
 	}
 	found := false
 	for _, e := range *evs {
-		if e.Kind == "exception" && e.Code != nil && *e.Code == uint32(abi.STATUS_ACCESS_VIOLATION) {
+		if e.Kind == "crash" && e.Code != nil && *e.Code == uint32(abi.STATUS_ACCESS_VIOLATION) {
 			found = true
 		}
 	}
 	if !found {
-		t.Error("no exception event")
+		t.Error("no crash event")
 	}
 }
 

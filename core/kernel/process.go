@@ -37,6 +37,10 @@ type Process struct {
 	Std [3]Handle
 	// Sys is the system layer's per-process state (heaps, CRT data, ...); the kernel never looks inside.
 	Sys any
+	// Vectored are the vectored exception handlers in call order; UnhandledFilter is the top-level filter
+	// (SetUnhandledExceptionFilter). The system layer's APIs maintain them; DispatchException uses them.
+	Vectored        []VectoredHandler
+	UnhandledFilter uint32
 
 	kernel      *Kernel
 	threads     []*Thread // live threads, creation order

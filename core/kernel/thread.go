@@ -64,15 +64,17 @@ type Thread struct {
 	wait     *wait
 	timedOut bool
 	tebSlot  int
+	sehDepth int
 	// tlsArray is the ThreadLocalStoragePointer array; tlsBlocks the static-TLS block per index.
 	tlsArray  uint32
 	tlsBlocks map[int]uint32
 }
 
-// guestFrame is one outstanding CallGuest: the ESP to restore and what to do with the result.
+// guestFrame is one outstanding CallGuest: the ESP to restore, where the return address was pushed (retSP) and
+// how many argument bytes the callee may pop, and what to do with the result.
 type guestFrame struct {
-	esp  uint32
-	then func(t *Thread, eax uint32)
+	esp, retSP, argBytes uint32
+	then                 func(t *Thread, eax uint32)
 }
 
 // wait is what a waiting thread waits for: objects (any or all of them), a deadline on the machine clock, and
@@ -164,7 +166,7 @@ func (t *Thread) CallGuest(fn uint32, args []uint32, then func(t *Thread, eax ui
 	if !s.Write32(sp, StubReturn) {
 		return false
 	}
-	t.frames = append(t.frames, guestFrame{esp: esp, then: then})
+	t.frames = append(t.frames, guestFrame{esp: esp, retSP: sp, argBytes: 4 * uint32(len(args)), then: then})
 	t.CPU.Regs[cpu.ESP] = sp
 	t.CPU.EIP = fn
 	return true
@@ -172,8 +174,14 @@ func (t *Thread) CallGuest(fn uint32, args []uint32, then func(t *Thread, eax ui
 
 // guestReturned handles StubReturn: the innermost CallGuest finished.
 func (k *Kernel) guestReturned(t *Thread) {
-	if len(t.frames) == 0 {
-		// The guest jumped to the stub on its own: treat as an access violation at the stub.
+	// The guest returned to StubReturn: ESP is just above the return address, plus the arguments for a stdcall
+	// callee. Continuations of deeper calls the guest abandoned (it resumed an outer context) are dropped.
+	esp := t.CPU.Regs[cpu.ESP]
+	match := func(f guestFrame) bool { return esp >= f.retSP+4 && esp <= f.retSP+4+f.argBytes }
+	for len(t.frames) > 0 && !match(t.frames[len(t.frames)-1]) && t.frames[len(t.frames)-1].retSP+4 < esp {
+		t.frames = t.frames[:len(t.frames)-1]
+	}
+	if len(t.frames) == 0 || !match(t.frames[len(t.frames)-1]) {
 		k.raise(t, cpu.Exception{Kind: cpu.AccessViolation, EIP: StubReturn, Addr: StubReturn, Access: mm.AccessExec})
 		return
 	}

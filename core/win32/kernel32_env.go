@@ -20,7 +20,7 @@ func init() {
 		Export{Name: "ExpandEnvironmentStringsA", ArgBytes: 12, Handler: func(c *Call) { expandEnv(c, false) }},
 		Export{Name: "ExpandEnvironmentStringsW", ArgBytes: 12, Handler: func(c *Call) { expandEnv(c, true) }},
 		Export{Name: "SetHandleCount", ArgBytes: 4, Handler: func(c *Call) { c.Return(c.Arg(0)) }},
-		Export{Name: "RtlUnwind", ArgBytes: 16, Handler: func(c *Call) { c.Return(0) }, Note: "no-op until SEH lands (issue 5)"},
+		Export{Name: "RtlUnwind", ArgBytes: 16, Handler: rtlUnwind},
 		Export{Name: "InterlockedPushEntrySList", ArgBytes: 8, Handler: slistPush},
 		Export{Name: "InterlockedPopEntrySList", ArgBytes: 4, Handler: slistPop},
 		Export{Name: "InterlockedFlushSList", ArgBytes: 4, Handler: slistFlush},

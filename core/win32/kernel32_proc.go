@@ -63,7 +63,6 @@ func init() {
 		Export{Name: "UnhandledExceptionFilter", ArgBytes: 4, Handler: func(c *Call) { c.Arg(0); c.Return(abi.EXCEPTION_CONTINUE_SEARCH) }},
 		Export{Name: "SetErrorMode", ArgBytes: 4, Handler: func(c *Call) { c.Arg(0); c.Return(0) }},
 		Export{Name: "GetErrorMode", Handler: func(c *Call) { c.Return(0) }},
-		Export{Name: "RaiseException", ArgBytes: 16, Handler: raiseException, Note: "unhandled until SEH dispatch lands (issue 5)"},
 		Export{Name: "IsProcessorFeaturePresent", ArgBytes: 4, Handler: isProcessorFeaturePresent},
 		Export{Name: "GetSystemInfo", ArgBytes: 4, Handler: getSystemInfo},
 		Export{Name: "GetNativeSystemInfo", ArgBytes: 4, Handler: getSystemInfo},
@@ -506,15 +505,9 @@ func outputDebugString(c *Call, wide bool) {
 }
 
 func setUnhandledExceptionFilter(c *Call) {
-	st := c.State()
-	old := st.UnhandledFilter
-	st.UnhandledFilter = c.Arg(0)
+	old := c.P.UnhandledFilter
+	c.P.UnhandledFilter = c.Arg(0)
 	c.Return(old)
-}
-
-func raiseException(c *Call) {
-	code := c.Arg(0)
-	c.K.Unhandled(c.T, code, c.RetAddr, "RaiseException("+abi.NTSTATUS(code).String()+") with no handler")
 }
 
 func isProcessorFeaturePresent(c *Call) {

@@ -53,7 +53,6 @@ func init() {
 			c.Return(0)
 		}},
 		Export{Name: "NtCurrentTeb", Handler: func(c *Call) { c.Return(c.T.TEB) }},
-		Export{Name: "RtlUnwind", ArgBytes: 16, Handler: func(c *Call) { c.Return(0) }, Note: "no-op until SEH lands (issue 5)"},
 		Export{Name: "DbgPrint", Handler: func(c *Call) {
 			s, _ := c.Str(0)
 			c.K.Emit(c.T, kernelEvent("debug-string", s, c.RetAddr))

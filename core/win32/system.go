@@ -113,8 +113,6 @@ type ProcState struct {
 	CRT *CRTState
 	// Ext lets other parts of the system layer (the msvcrt stdio in msvcrt_*.go) keep their own state, by key.
 	Ext map[string]any
-	// UnhandledFilter is SetUnhandledExceptionFilter's value.
-	UnhandledFilter uint32
 	// ConsoleMode per console handle value.
 	ConsoleMode map[kernel.Handle]uint32
 }

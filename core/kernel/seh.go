@@ -1,0 +1,330 @@
+package kernel
+
+import (
+	"fmt"
+
+	"github.com/peek32/peek32/core/cpu"
+	"github.com/peek32/peek32/core/win32/abi"
+	"github.com/peek32/peek32/mm"
+)
+
+// ExceptionInfo is an exception to dispatch: what goes into the EXCEPTION_RECORD.
+type ExceptionInfo struct {
+	Code, Flags, Address uint32
+	Params               []uint32 // at most EXCEPTION_MAXIMUM_PARAMETERS
+}
+
+// VectoredHandler is one AddVectoredExceptionHandler / AddVectoredContinueHandler registration.
+type VectoredHandler struct {
+	ID, Fn uint32
+}
+
+// maxNestedDispatch bounds exceptions raised while handlers of earlier ones run on the same thread.
+const maxNestedDispatch = 32
+
+// exceptionInfo converts a CPU exception to the record Windows builds for it.
+func exceptionInfo(e cpu.Exception) ExceptionInfo {
+	info := ExceptionInfo{Code: uint32(ExceptionCode(e)), Address: e.EIP}
+	switch e.Kind {
+	case cpu.AccessViolation:
+		var rw uint32
+		switch e.Access.Kind() {
+		case mm.AccessWrite:
+			rw = 1
+		case mm.AccessExec:
+			rw = 8
+		}
+		info.Params = []uint32{rw, e.Addr}
+	case cpu.GeneralProtection:
+		info.Params = []uint32{0, 0xFFFFFFFF}
+	case cpu.Breakpoint:
+		info.Params = []uint32{0}
+	}
+	return info
+}
+
+// writeContext stores ctx as a CONTEXT (integer, control and segment registers, the x87 control and status
+// words) at addr.
+func writeContext(s *mm.Space, addr uint32, ctx cpu.Context) error {
+	b := make([]byte, abi.CTX_Size)
+	put := func(off, v uint32) {
+		b[off], b[off+1], b[off+2], b[off+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+	}
+	r := ctx.Regs
+	put(abi.CTX_ContextFlags, abi.CONTEXT_FULL|abi.CONTEXT_FLOATING_POINT)
+	put(abi.CTX_FloatSave, uint32(ctx.FPU.CW)|0xFFFF0000)
+	put(abi.CTX_FloatSave+4, uint32(ctx.FPU.StatusWord())|0xFFFF0000)
+	for _, f := range []struct{ off, v uint32 }{
+		{abi.CTX_Eax, r[cpu.EAX]}, {abi.CTX_Ecx, r[cpu.ECX]}, {abi.CTX_Edx, r[cpu.EDX]}, {abi.CTX_Ebx, r[cpu.EBX]},
+		{abi.CTX_Esp, r[cpu.ESP]}, {abi.CTX_Ebp, r[cpu.EBP]}, {abi.CTX_Esi, r[cpu.ESI]}, {abi.CTX_Edi, r[cpu.EDI]},
+		{abi.CTX_Eip, ctx.EIP}, {abi.CTX_EFlags, ctx.EFlags},
+		{abi.CTX_SegCs, abi.SelCS}, {abi.CTX_SegSs, abi.SelDS}, {abi.CTX_SegDs, abi.SelDS}, {abi.CTX_SegEs, abi.SelDS},
+		{abi.CTX_SegFs, abi.SelFS}, {abi.CTX_SegGs, abi.SelGS},
+	} {
+		put(f.off, f.v)
+	}
+	return s.WriteBytes(addr, b, mm.AccessWrite)
+}
+
+// readContext applies the CONTEXT at addr to base (the registers a handler may have changed).
+func readContext(s *mm.Space, addr uint32, base cpu.Context) (cpu.Context, error) {
+	b := make([]byte, abi.CTX_Size)
+	if err := s.ReadBytes(addr, b, mm.AccessRead); err != nil {
+		return base, err
+	}
+	get := func(off uint32) uint32 {
+		return uint32(b[off]) | uint32(b[off+1])<<8 | uint32(b[off+2])<<16 | uint32(b[off+3])<<24
+	}
+	flags := get(abi.CTX_ContextFlags)
+	c := base
+	if flags&abi.CONTEXT_INTEGER&^abi.CONTEXT_i386 != 0 {
+		c.Regs[cpu.EAX], c.Regs[cpu.ECX], c.Regs[cpu.EDX], c.Regs[cpu.EBX] = get(abi.CTX_Eax), get(abi.CTX_Ecx), get(abi.CTX_Edx), get(abi.CTX_Ebx)
+		c.Regs[cpu.ESI], c.Regs[cpu.EDI] = get(abi.CTX_Esi), get(abi.CTX_Edi)
+	}
+	if flags&abi.CONTEXT_CONTROL&^abi.CONTEXT_i386 != 0 {
+		c.Regs[cpu.ESP], c.Regs[cpu.EBP] = get(abi.CTX_Esp), get(abi.CTX_Ebp)
+		c.EIP, c.EFlags = get(abi.CTX_Eip), get(abi.CTX_EFlags)
+	}
+	return c, nil
+}
+
+// records are the addresses of one dispatch's EXCEPTION_RECORD, CONTEXT, EXCEPTION_POINTERS and dispatcher
+// context on the thread's stack.
+type records struct {
+	rec, ctx, ptrs, dc uint32
+	base               cpu.Context
+	info               ExceptionInfo
+}
+
+// pushRecords writes the exception record, the context and EXCEPTION_POINTERS below the faulting ESP, as
+// KiUserExceptionDispatcher finds them, and moves ESP below them.
+func (k *Kernel) pushRecords(t *Thread, info ExceptionInfo, ctx cpu.Context) (*records, error) {
+	s := t.Proc.Space
+	sp := (ctx.Regs[cpu.ESP] - abi.CTX_Size) &^ 15
+	r := &records{ctx: sp, base: ctx, info: info}
+	sp -= abi.ER_Size
+	r.rec = sp
+	sp -= 16
+	r.ptrs, r.dc = sp, sp+8
+	rb := make([]byte, abi.ER_Size)
+	put := func(b []byte, off, v uint32) {
+		b[off], b[off+1], b[off+2], b[off+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+	}
+	n := min(len(info.Params), abi.EXCEPTION_MAXIMUM_PARAMETERS)
+	put(rb, abi.ER_ExceptionCode, info.Code)
+	put(rb, abi.ER_ExceptionFlags, info.Flags)
+	put(rb, abi.ER_ExceptionAddress, info.Address)
+	put(rb, abi.ER_NumberParameters, uint32(n))
+	for i := 0; i < n; i++ {
+		put(rb, abi.ER_ExceptionInformation+4*uint32(i), info.Params[i])
+	}
+	if err := writeContext(s, r.ctx, ctx); err != nil {
+		return nil, err
+	}
+	if err := s.WriteBytes(r.rec, rb, mm.AccessWrite); err != nil {
+		return nil, err
+	}
+	if !s.Write32(r.ptrs, r.rec) || !s.Write32(r.ptrs+4, r.ctx) || !s.Write32(r.dc, 0) {
+		return nil, fmt.Errorf("stack")
+	}
+	t.CPU.Regs[cpu.ESP] = sp - 4
+	return r, nil
+}
+
+// DispatchException dispatches an exception in t as Windows does for 32-bit x86: the vectored handlers in
+// order (EXCEPTION_CONTINUE_EXECUTION resumes with the possibly changed CONTEXT), then the frame handlers of the
+// FS:[0] chain from the innermost (ExceptionContinueExecution resumes, ExceptionContinueSearch goes on), then
+// the unhandled-exception filter of SetUnhandledExceptionFilter (EXCEPTION_CONTINUE_EXECUTION resumes; anything
+// else ends the process with the exception code). ctx is the thread's context at the exception; handlers run on
+// the thread's stack below it. A handler that never returns (an __except block reached through RtlUnwind, a
+// longjmp) simply continues the program.
+func (k *Kernel) DispatchException(t *Thread, info ExceptionInfo, ctx cpu.Context) {
+	p := t.Proc
+	if t.sehDepth >= maxNestedDispatch {
+		k.Unhandled(t, info.Code, info.Address, "exceptions nested too deeply inside exception handlers")
+		return
+	}
+	r, err := k.pushRecords(t, info, ctx)
+	if err != nil {
+		k.Unhandled(t, uint32(abi.STATUS_STACK_OVERFLOW), info.Address, "no stack left to dispatch an exception")
+		return
+	}
+	t.sehDepth++
+	k.emit(Event{Kind: "exception", PID: p.ID, TID: t.ID, EIP: info.Address, Code: CodeOf(info.Code),
+		Name: abi.NTSTATUS(info.Code).String(), Text: fmt.Sprintf("exception 0x%08X %s at 0x%08X: dispatching to the program's handlers",
+			info.Code, abi.NTSTATUS(info.Code), info.Address)})
+	vectored := append([]VectoredHandler(nil), p.Vectored...)
+	var vstep func(t *Thread, i int)
+	vstep = func(t *Thread, i int) {
+		if i >= len(vectored) {
+			k.frameStep(t, r, t.chainHead())
+			return
+		}
+		ok := t.CallGuest(vectored[i].Fn, []uint32{r.ptrs}, func(t *Thread, eax uint32) {
+			if eax == abi.EXCEPTION_CONTINUE_EXECUTION {
+				k.continueFrom(t, r)
+				return
+			}
+			vstep(t, i+1)
+		})
+		if !ok {
+			k.dispatchFailed(t, r)
+		}
+	}
+	vstep(t, 0)
+}
+
+// chainHead reads FS:[0].
+func (t *Thread) chainHead() uint32 {
+	v, _ := get32(t.Proc.Space, t.TEB+abi.TEB_ExceptionList)
+	return v
+}
+
+// validFrame checks an EXCEPTION_REGISTRATION_RECORD address as RtlDispatchException does: aligned, inside the
+// thread's stack.
+func (t *Thread) validFrame(f uint32) bool {
+	return f&3 == 0 && f >= t.StackAlloc && f+8 <= t.StackBase
+}
+
+// frameStep calls the frame handler of registration record f, then the next ones.
+func (k *Kernel) frameStep(t *Thread, r *records, f uint32) {
+	s := t.Proc.Space
+	if f == abi.ChainEnd || !t.validFrame(f) {
+		k.unhandledStep(t, r)
+		return
+	}
+	next, err1 := get32(s, f+abi.ERR_Next)
+	handler, err2 := get32(s, f+abi.ERR_Handler)
+	if err1 != nil || err2 != nil {
+		k.unhandledStep(t, r)
+		return
+	}
+	ok := t.CallGuest(handler, []uint32{r.rec, f, r.ctx, r.dc}, func(t *Thread, eax uint32) {
+		switch eax {
+		case abi.ExceptionContinueExecution:
+			if r.info.Flags&abi.EXCEPTION_NONCONTINUABLE != 0 {
+				t.sehDepth--
+				k.DispatchException(t, ExceptionInfo{Code: uint32(abi.STATUS_NONCONTINUABLE_EXCEPTION),
+					Flags: abi.EXCEPTION_NONCONTINUABLE, Address: r.info.Address}, r.base)
+				return
+			}
+			k.continueFrom(t, r)
+		case abi.ExceptionContinueSearch:
+			k.frameStep(t, r, next)
+		default:
+			t.sehDepth--
+			k.DispatchException(t, ExceptionInfo{Code: uint32(abi.STATUS_INVALID_DISPOSITION),
+				Flags: abi.EXCEPTION_NONCONTINUABLE, Address: r.info.Address}, r.base)
+		}
+	})
+	if !ok {
+		k.dispatchFailed(t, r)
+	}
+}
+
+// unhandledStep runs the unhandled-exception filter, or ends the process.
+func (k *Kernel) unhandledStep(t *Thread, r *records) {
+	p := t.Proc
+	if p.UnhandledFilter == 0 {
+		k.endUnhandled(t, r)
+		return
+	}
+	ok := t.CallGuest(p.UnhandledFilter, []uint32{r.ptrs}, func(t *Thread, eax uint32) {
+		if eax == abi.EXCEPTION_CONTINUE_EXECUTION && r.info.Flags&abi.EXCEPTION_NONCONTINUABLE == 0 {
+			k.continueFrom(t, r)
+			return
+		}
+		k.endUnhandled(t, r)
+	})
+	if !ok {
+		k.dispatchFailed(t, r)
+	}
+}
+
+// endUnhandled ends the process: the exception reached no handler that took it.
+func (k *Kernel) endUnhandled(t *Thread, r *records) {
+	t.sehDepth--
+	t.CPU.LoadContext(r.base)
+	k.Unhandled(t, r.info.Code, r.info.Address, describeCode(r.info))
+}
+
+func describeCode(info ExceptionInfo) string {
+	if info.Code == uint32(abi.STATUS_ACCESS_VIOLATION) && len(info.Params) == 2 {
+		what := map[uint32]string{0: "read", 1: "write", 8: "execute"}[info.Params[0]]
+		return fmt.Sprintf("access violation: %s of address 0x%08X", what, info.Params[1])
+	}
+	return fmt.Sprintf("unhandled exception %s", abi.NTSTATUS(info.Code))
+}
+
+// dispatchFailed ends the process when handlers cannot even be called (no stack left).
+func (k *Kernel) dispatchFailed(t *Thread, r *records) {
+	t.sehDepth--
+	k.Unhandled(t, uint32(abi.STATUS_STACK_OVERFLOW), r.info.Address, "no stack left to call an exception handler")
+}
+
+// continueFrom resumes t with the CONTEXT record as the handlers left it (NtContinue).
+func (k *Kernel) continueFrom(t *Thread, r *records) {
+	t.sehDepth--
+	ctx, err := readContext(t.Proc.Space, r.ctx, r.base)
+	if err != nil {
+		k.Unhandled(t, r.info.Code, r.info.Address, "the exception context became unreadable")
+		return
+	}
+	t.CPU.LoadContext(ctx)
+	// Frames of guest calls made below the resumed stack pointer are abandoned.
+	t.dropFramesBelow(ctx.Regs[cpu.ESP])
+}
+
+// Unwind is RtlUnwind(target, ..., rec): the frame handlers from FS:[0] down to (not including) target are
+// called with EXCEPTION_UNWINDING (and EXCEPTION_EXIT_UNWIND when target is 0) and removed from the chain;
+// then done runs. recAddr is the caller's EXCEPTION_RECORD (0: one is made with STATUS_UNWIND); sp is where the
+// kernel may place its records (below the caller's stack pointer).
+func (k *Kernel) Unwind(t *Thread, target, recAddr, retAddr uint32, done func(t *Thread)) {
+	s := t.Proc.Space
+	flags := uint32(abi.EXCEPTION_UNWINDING)
+	if target == 0 {
+		flags |= abi.EXCEPTION_EXIT_UNWIND
+	}
+	ctx := t.CPU.SaveContext()
+	ctx.EIP = retAddr
+	info := ExceptionInfo{Code: 0xC0000027, Flags: flags, Address: retAddr} // STATUS_UNWIND
+	if recAddr != 0 {
+		code, err := get32(s, recAddr)
+		if err == nil {
+			info.Code = code
+			if f, err := get32(s, recAddr+abi.ER_ExceptionFlags); err == nil {
+				info.Flags = f | flags
+			}
+		}
+	}
+	r, err := k.pushRecords(t, info, ctx)
+	if err != nil {
+		k.Unhandled(t, uint32(abi.STATUS_STACK_OVERFLOW), retAddr, "no stack left to unwind")
+		return
+	}
+	var step func(t *Thread, f uint32)
+	step = func(t *Thread, f uint32) {
+		if f == abi.ChainEnd || f == target || !t.validFrame(f) {
+			done(t)
+			return
+		}
+		next, _ := get32(s, f+abi.ERR_Next)
+		handler, _ := get32(s, f+abi.ERR_Handler)
+		ok := t.CallGuest(handler, []uint32{r.rec, f, r.ctx, r.dc}, func(t *Thread, _ uint32) {
+			_ = put32(s, t.TEB+abi.TEB_ExceptionList, next)
+			step(t, next)
+		})
+		if !ok {
+			k.Unhandled(t, uint32(abi.STATUS_STACK_OVERFLOW), retAddr, "no stack left to unwind")
+		}
+	}
+	step(t, t.chainHead())
+}
+
+// dropFramesBelow forgets CallGuest continuations whose frames lie below sp (the guest left them without
+// returning, e.g. by resuming an exception context or a longjmp out of a callback).
+func (t *Thread) dropFramesBelow(sp uint32) {
+	for len(t.frames) > 0 && t.frames[len(t.frames)-1].retSP < sp {
+		t.frames = t.frames[:len(t.frames)-1]
+	}
+}
