@@ -125,10 +125,10 @@
 // (noisy; ranges over three runs), hello.exe (MinGW, 237 KB, with COFF
 // symbols and TLS callbacks):
 //
-//	Parse              0.71-1.41 ms  528 KB  2956 allocs  (own parser alone: 0.29-0.50 ms, 475 KB, 2182 allocs)
+//	Parse              0.56-1.41 ms  528 KB  2956 allocs  (own parser alone: 0.29-0.50 ms, 475 KB, 2182 allocs)
 //	Inspect            1.24-2.67 ms  541 KB  3128 allocs  (before: 1.10-2.28 ms, 488 KB, 2354 allocs)
-//	Map (relocated)    0.44-0.74 ms  280 KB   125 allocs  (unchanged: Map never calls saferwall)
-//	Parse, hostile     13-53 µs, 5-10 KB each: 2^31 COFF symbols, a relocation block or
+//	Map (relocated)    0.18-0.74 ms  280 KB   125 allocs  (unchanged: Map never calls saferwall)
+//	Parse, hostile     11-53 µs, 5-10 KB each: 2^31 COFF symbols, a relocation block or
 //	                   directory claiming 2^31 entries, 2^31 exports, an endless thunk table
 //
 // The loader's own COFF symbol reading is about a quarter of Parse on
