@@ -121,8 +121,8 @@
 //
 // # Cost
 //
-// `go test ./loader -run X -bench . -count 3` on the shared 2-core machine
-// (noisy; ranges over three runs), hello.exe (MinGW, 237 KB, with COFF
+// `go test ./loader -run X -bench . -count 5` on the shared 2-core machine
+// (noisy; ranges over five runs), hello.exe (MinGW, 237 KB, with COFF
 // symbols and TLS callbacks):
 //
 //	Parse              0.56-1.41 ms  528 KB  2956 allocs  (own parser alone: 0.29-0.50 ms, 475 KB, 2182 allocs)
