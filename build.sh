@@ -29,11 +29,6 @@ die() {
 	exit 1
 }
 
-# as_root runs a command as root (directly when we are root, through sudo otherwise).
-as_root() {
-	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
-}
-
 need_node_modules() {
 	if [ ! -d node_modules/esbuild ] || [ ! -d node_modules/@xterm/xterm ] || [ ! -d node_modules/playwright-core ] ||
 		[ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -58,20 +53,8 @@ build_site() {
 }
 
 step_deps() {
-	say "deps: apt packages"
-	local missing=()
-	command -v i686-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-i686)
-	dpkg -s gcc-multilib >/dev/null 2>&1 || missing+=(gcc-multilib)
-	[ -x /usr/bin/chromium ] || missing+=(chromium)
-	command -v 7z >/dev/null || missing+=(p7zip-full)
-	if [ ${#missing[@]} -gt 0 ]; then
-		echo "installing: ${missing[*]}"
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q || die "apt-get update"
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-			die "apt-get install ${missing[*]}"
-	else
-		echo "all present (MinGW i686, gcc-multilib, chromium, p7zip-full)"
-	fi
+	say "deps: apt packages (scripts/install-deps.sh)"
+	scripts/install-deps.sh || die "installing the apt packages the tests need (scripts/install-deps.sh)"
 	need_node_modules
 }
 
