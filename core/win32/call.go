@@ -144,15 +144,17 @@ func (c *Call) Block(objs []kernel.Object, all bool, timeout uint64, host bool) 
 	c.T.Block(objs, all, timeout, host)
 }
 
-// Fault ends the process with an access violation at addr caused by this call's arguments (as Windows would
-// raise inside the API). Issue 5's SEH makes this catchable; for now it is unhandled.
+// Fault raises the access violation Windows would raise inside the API when the call's arguments point at
+// memory that cannot be read (or written): it is dispatched to the program's handlers like any exception, with
+// the thread's context at the call (a handler that continues makes the call run again).
 func (c *Call) Fault(addr uint32, write bool) {
-	what := "read"
+	var rw uint32
 	if write {
-		what = "write"
+		rw = 1
 	}
-	c.K.Unhandled(c.T, uint32(abi.STATUS_ACCESS_VIOLATION), c.RetAddr,
-		fmt.Sprintf("access violation: %s of address 0x%08X inside %s", what, addr, c.name()))
+	c.done = true
+	c.K.DispatchException(c.T, kernel.ExceptionInfo{Code: uint32(abi.STATUS_ACCESS_VIOLATION), Address: c.T.CPU.EIP,
+		Params: []uint32{rw, addr}}, c.T.CPU.SaveContext())
 }
 
 // W32 writes a dword to guest memory (user access); false if it faults.

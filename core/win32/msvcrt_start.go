@@ -520,3 +520,19 @@ func reallocFn(c *Call) {
 	}
 	c.Return(na)
 }
+
+func init() {
+	msvcrt.Add(Export{Name: "_CxxThrowException", Handler: cxxThrow, Note: "raises 0xE06D7363; catching needs __CxxFrameHandler, not implemented yet"})
+}
+
+// cxxThrow is _CxxThrowException(object, throwInfo): MSVC's C++ throw, raised as the exception 0xE06D7363 with
+// the magic number, the object and its ThrowInfo as parameters.
+func cxxThrow(c *Call) {
+	obj, info := c.Arg(0), c.Arg(1)
+	ctx := c.T.CPU.SaveContext()
+	ctx.EIP = c.RetAddr
+	ctx.Regs[4] += 4
+	c.done = true
+	c.K.DispatchException(c.T, kernel.ExceptionInfo{Code: 0xE06D7363, Flags: abi.EXCEPTION_NONCONTINUABLE,
+		Address: c.RetAddr, Params: []uint32{0x19930520, obj, info}}, ctx)
+}
