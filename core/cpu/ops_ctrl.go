@@ -480,6 +480,53 @@ func opARPL(c *CPU, in *Inst) flow {
 	return flowNext
 }
 
+// The selectors a 32-bit Windows thread can name, with what LAR/LSL/VERR/VERW report for them
+// (flat ring-3 code and data, and the TEB segment).
+func selectorInfo(sel uint16) (rights, limit uint32, readable, writable, ok bool) {
+	switch sel &^ 3 {
+	case 0x18: // 0x1B: user code
+		return 0x00CFFB00, 0xFFFFFFFF, true, false, sel&3 == 3
+	case 0x20: // 0x23: user data
+		return 0x00CFF300, 0xFFFFFFFF, true, true, sel&3 == 3
+	case 0x38: // 0x3B: TEB
+		return 0x0040F300, DefaultFSLimit, true, true, sel&3 == 3
+	}
+	return 0, 0, false, false, false
+}
+
+// opSelector implements LAR, LSL, VERR and VERW: ZF says whether the selector is usable.
+func opSelector(c *CPU, in *Inst) flow {
+	src := 0
+	if x86asm.Op(in.Op) == x86asm.LAR || x86asm.Op(in.Op) == x86asm.LSL {
+		src = 1
+	}
+	v, _, ok := c.readArg(in, src)
+	if !ok {
+		return c.memFault()
+	}
+	rights, limit, r, w, valid := selectorInfo(uint16(v))
+	switch x86asm.Op(in.Op) {
+	case x86asm.LAR:
+		if valid {
+			c.setReg(in.Args[0].Reg, in.Args[0].Size, rights&0x00FFFF00)
+		}
+	case x86asm.LSL:
+		if valid {
+			c.setReg(in.Args[0].Reg, in.Args[0].Size, limit)
+		}
+	case x86asm.VERR:
+		valid = valid && r
+	case x86asm.VERW:
+		valid = valid && w
+	}
+	f := c.Flags() &^ FlagZF
+	if valid {
+		f |= FlagZF
+	}
+	c.flags = f
+	return flowNext
+}
+
 func opUD2(c *CPU, in *Inst) flow { return c.raise(InvalidOpcode) }
 
 func opGP(c *CPU, in *Inst) flow { return c.raise(GeneralProtection) }
@@ -523,6 +570,10 @@ func init() {
 		opDef{Op: x86asm.SLDT, Fn: opSLDT, Args: [4]argMask{maskRM}},
 		opDef{Op: x86asm.STR, Fn: opSTR, Args: [4]argMask{maskRM}},
 		opDef{Op: x86asm.SMSW, Fn: opSMSW, Args: [4]argMask{maskRM}},
+		opDef{Op: x86asm.LAR, Fn: opSelector, Args: [4]argMask{maskReg, maskRM}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.LSL, Fn: opSelector, Args: [4]argMask{maskReg, maskRM}, Sizes: sz16 | sz32},
+		opDef{Op: x86asm.VERR, Fn: opSelector, Args: [4]argMask{maskRM}},
+		opDef{Op: x86asm.VERW, Fn: opSelector, Args: [4]argMask{maskRM}},
 		opDef{Op: x86asm.LCALL, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
 		opDef{Op: x86asm.LJMP, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
 		opDef{Op: x86asm.LRET, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny}},

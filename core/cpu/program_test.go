@@ -266,3 +266,14 @@ func TestRun_Trace(t *testing.T) {
 		t.Fatalf("trace %x %v", got, counts)
 	}
 }
+
+func TestRun_SelectorQueries(t *testing.T) {
+	// mov ecx, 0x3B; lsl eax, ecx; mov edx, 0x1B; verw dx; setz bl; lar esi, ecx; ud2
+	c := newTestCPU(t, b(0xB9, 0x3B, 0, 0, 0, 0x0F, 0x03, 0xC1, 0xBA, 0x1B, 0, 0, 0, 0x0F, 0x00, 0xEA, 0x0F, 0x94, 0xC3,
+		0x0F, 0x02, 0xF1, 0x0F, 0x0B))
+	c.Regs[EBX] = 0xFF
+	c.Run(20)
+	if c.Regs[EAX] != DefaultFSLimit || c.Regs[EBX]&0xFF != 0 || c.Regs[ESI] != 0x0040F300 {
+		t.Fatalf("lsl %#x verw(code)=%d lar %#x", c.Regs[EAX], c.Regs[EBX]&0xFF, c.Regs[ESI])
+	}
+}
