@@ -64,4 +64,14 @@ func TestRealPrograms_7za(t *testing.T) {
 	if code != 0 || out != string(content) {
 		t.Errorf("7za e -so: code %d stdout %q stderr %q", code, out, errs)
 	}
+	// Error paths throw C++ exceptions (msvcrt's __CxxFrameHandler): 7-Zip's exit codes 2 and 7.
+	if err := os.WriteFile(filepath.Join(dir, "bad.7z"), []byte("not an archive"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code = run(t, bin, dir, "", "run", exe, "t", "bad.7z"); code != 2 || !strings.Contains(errs, "Cannot open the file as") {
+		t.Errorf("7za t bad.7z: code %d (want 2) stderr %q", code, errs)
+	}
+	if _, errs, code = run(t, bin, dir, "", "run", exe, "q"); code != 7 || !strings.Contains(errs, "Unsupported command") {
+		t.Errorf("7za q: code %d (want 7) stderr %q", code, errs)
+	}
 }

@@ -321,8 +321,18 @@ func (k *Kernel) Unwind(t *Thread, target, recAddr, retAddr uint32, done func(t 
 	step(t, t.chainHead())
 }
 
-// dropFramesBelow forgets CallGuest continuations whose frames lie below sp (the guest left them without
-// returning, e.g. by resuming an exception context or a longjmp out of a callback).
+// ExceptionHandled tells the kernel that the exception being dispatched on t was handled by transferring
+// control (a C++ catch block), so the dispatch is over.
+func (t *Thread) ExceptionHandled() {
+	if t.sehDepth > 0 {
+		t.sehDepth--
+	}
+}
+
+// DropFramesBelow forgets CallGuest continuations whose frames lie below sp (the guest left them without
+// returning: it resumed an exception context, a catch block or a longjmp target above them).
+func (t *Thread) DropFramesBelow(sp uint32) { t.dropFramesBelow(sp) }
+
 func (t *Thread) dropFramesBelow(sp uint32) {
 	for len(t.frames) > 0 && t.frames[len(t.frames)-1].retSP < sp {
 		t.frames = t.frames[:len(t.frames)-1]
