@@ -43,6 +43,20 @@ func exceptionInfo(e cpu.Exception) ExceptionInfo {
 	return info
 }
 
+// WriteContext stores t's registers as a CONTEXT at addr in its process (GetThreadContext).
+func (t *Thread) WriteContext(addr uint32) error { return writeContext(t.Proc.Space, addr, t.CPU.SaveContext()) }
+
+// ReadContext loads t's registers from the CONTEXT at addr in space (SetThreadContext; the CONTEXT's flags say
+// which groups apply).
+func (t *Thread) ReadContext(space *mm.Space, addr uint32) error {
+	ctx, err := readContext(space, addr, t.CPU.SaveContext())
+	if err != nil {
+		return err
+	}
+	t.CPU.LoadContext(ctx)
+	return nil
+}
+
 // writeContext stores ctx as a CONTEXT (integer, control and segment registers, the x87 control and status
 // words) at addr.
 func writeContext(s *mm.Space, addr uint32, ctx cpu.Context) error {

@@ -26,6 +26,8 @@ func init() {
 		Export{Name: "TryAcquireSRWLockShared", ArgBytes: 4, Handler: func(c *Call) { srwTry(c, false) }},
 		Export{Name: "GetCurrentPackageId", ArgBytes: 8, Handler: func(c *Call) { c.Return(15700) }}, // APPMODEL_ERROR_NO_PACKAGE
 		Export{Name: "RtlCaptureContext", ArgBytes: 4, Handler: rtlCaptureContext},
+		Export{Name: "GetThreadContext", ArgBytes: 8, Handler: getThreadContext},
+		Export{Name: "SetThreadContext", ArgBytes: 8, Handler: setThreadContext},
 	)
 	msvcrt.Add(
 		Export{Name: "_beginthreadex", Handler: beginThreadEx},
@@ -285,4 +287,40 @@ func rtlCaptureContext(c *Call) {
 		}
 	}
 	c.Return(0)
+}
+
+// threadArg resolves a thread handle argument.
+func (c *Call) threadArg(i int) (*kernel.Thread, bool) {
+	o, ok := c.Object(c.Arg(i))
+	t, isT := o.(*kernel.Thread)
+	return t, ok && isT && t.State() != kernel.ThreadTerminated
+}
+
+func getThreadContext(c *Call) {
+	t, ok := c.threadArg(0)
+	p := c.Arg(1)
+	if !ok {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	// For the calling thread itself this is its context at the call (Windows documents it as unreliable).
+	if err := t.WriteContext(p); err != nil {
+		c.Fail(abi.ERROR_NOACCESS, 0)
+		return
+	}
+	c.Return(1)
+}
+
+func setThreadContext(c *Call) {
+	t, ok := c.threadArg(0)
+	p := c.Arg(1)
+	if !ok || t == c.T {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	if err := t.ReadContext(c.Mem, p); err != nil {
+		c.Fail(abi.ERROR_NOACCESS, 0)
+		return
+	}
+	c.Return(1)
 }
