@@ -328,3 +328,73 @@ func peekNamedPipe(c *Call) {
 	}
 	c.Return(1)
 }
+
+// Job is a job object: peek32 records the processes assigned to it (limits are not enforced).
+type Job struct {
+	kernel.ObjectHeader
+	PIDs []uint32
+	Info map[uint32][]byte // SetInformationJobObject data by information class
+}
+
+func init() {
+	kernel32.Add(
+		Export{Name: "CreateJobObjectA", ArgBytes: 8, Handler: createJobObject, Note: "limits are accepted, not enforced"},
+		Export{Name: "CreateJobObjectW", ArgBytes: 8, Handler: createJobObject, Note: "limits are accepted, not enforced"},
+		Export{Name: "SetInformationJobObject", ArgBytes: 16, Handler: func(c *Call) {
+			class, p, n := c.Arg(1), c.Arg(2), c.Arg(3)
+			jobOp(c, func(j *Job) bool {
+				b, ok := c.ReadBytes(p, int(min(n, 4096)))
+				if ok {
+					if j.Info == nil {
+						j.Info = map[uint32][]byte{}
+					}
+					j.Info[class] = b
+				}
+				return ok
+			})
+		}},
+		Export{Name: "QueryInformationJobObject", ArgBytes: 20, Handler: func(c *Call) {
+			class, p, n, pret := c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4)
+			jobOp(c, func(j *Job) bool {
+				b := make([]byte, min(n, 4096))
+				copy(b, j.Info[class])
+				if pret != 0 {
+					c.W32(pret, uint32(len(b)))
+				}
+				return c.WriteBytes(p, b)
+			})
+		}, Note: "returns what was set (zeros otherwise)"},
+		Export{Name: "AssignProcessToJobObject", ArgBytes: 8, Handler: func(c *Call) {
+			jobOp(c, func(j *Job) bool {
+				o, ok := c.Object(c.Arg(1))
+				p, isP := o.(*kernel.Process)
+				if ok && isP {
+					j.PIDs = append(j.PIDs, p.ID)
+				}
+				return ok && isP
+			})
+		}},
+	)
+}
+
+func createJobObject(c *Call) {
+	j := &Job{}
+	j.Init(kernel.TypeOther, "", nil)
+	h, ok := c.P.Handles.Insert(j, 0x1F001F, false)
+	j.Unref()
+	if !ok {
+		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
+		return
+	}
+	c.Succeed(uint32(h))
+}
+
+func jobOp(c *Call, f func(j *Job) bool) {
+	o, ok := c.Object(c.Arg(0))
+	j, isJ := o.(*Job)
+	if !ok || !isJ || (f != nil && !f(j)) {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	c.Return(1)
+}

@@ -19,7 +19,7 @@ func init() {
 		{"user32.dll", 0x7E410000}, {"gdi32.dll", 0x77F10000}, {"advapi32.dll", 0x77DD0000},
 		{"shell32.dll", 0x7C9C0000}, {"ole32.dll", 0x774E0000},
 		{"ws2_32.dll", 0x71AB0000}, {"wsock32.dll", 0x71AD0000}, {"winmm.dll", 0x76B40000},
-		{"version.dll", 0x77C00000}, {"shlwapi.dll", 0x77F60000}, {"comctl32.dll", 0x773D0000},
+		{"version.dll", 0x77C00000}, {"comctl32.dll", 0x773D0000},
 		{"comdlg32.dll", 0x763B0000}, {"psapi.dll", 0x76BF0000}, {"dbghelp.dll", 0x59A60000},
 		{"userenv.dll", 0x769C0000}, {"secur32.dll", 0x77FE0000}, {"crypt32.dll", 0x77A80000},
 		{"rpcrt4.dll", 0x77E70000}, {"imm32.dll", 0x76390000},
