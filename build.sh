@@ -56,6 +56,8 @@ step_deps() {
 	say "deps: apt packages (scripts/install-deps.sh)"
 	scripts/install-deps.sh || die "installing the apt packages the tests need (scripts/install-deps.sh)"
 	need_node_modules
+	say "deps: real programs no one here wrote (pinned, hash-checked, cached in .cache/realprogs)"
+	testdata/realprogs/fetch.sh || die "testdata/realprogs/fetch.sh (hostname.exe from Debian's libwine, 7za.exe from npm 7zip-bin)"
 }
 
 step_lint() {
