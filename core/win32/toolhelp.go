@@ -1,0 +1,191 @@
+package win32
+
+import (
+	"github.com/peek32/peek32/core/kernel"
+	"github.com/peek32/peek32/core/win32/abi"
+)
+
+// Toolhelp snapshots (CreateToolhelp32Snapshot): a copy of the process, thread and module lists taken at the
+// call, walked with Process32First/Next, Thread32First/Next and Module32First/Next.
+
+const (
+	th32SnapHeapList = 0x1
+	th32SnapProcess  = 0x2
+	th32SnapThread   = 0x4
+	th32SnapModule   = 0x8
+	th32SnapModule32 = 0x10
+)
+
+type snapProcess struct {
+	pid, ppid, threads uint32
+	name               string
+}
+
+type snapThread struct{ tid, pid uint32 }
+
+type snapModule struct {
+	pid, base, size uint32
+	name, path      string
+}
+
+// Snapshot is a toolhelp snapshot object.
+type Snapshot struct {
+	kernel.ObjectHeader
+	procs      []snapProcess
+	threads    []snapThread
+	mods       []snapModule
+	pi, ti, mi int
+}
+
+func init() {
+	kernel32.Add(
+		Export{Name: "CreateToolhelp32Snapshot", ArgBytes: 8, Handler: createSnapshot},
+		Export{Name: "Process32First", ArgBytes: 8, Handler: func(c *Call) { processNext(c, false, true) }},
+		Export{Name: "Process32Next", ArgBytes: 8, Handler: func(c *Call) { processNext(c, false, false) }},
+		Export{Name: "Process32FirstW", ArgBytes: 8, Handler: func(c *Call) { processNext(c, true, true) }},
+		Export{Name: "Process32NextW", ArgBytes: 8, Handler: func(c *Call) { processNext(c, true, false) }},
+		Export{Name: "Thread32First", ArgBytes: 8, Handler: func(c *Call) { threadNext(c, true) }},
+		Export{Name: "Thread32Next", ArgBytes: 8, Handler: func(c *Call) { threadNext(c, false) }},
+		Export{Name: "Module32First", ArgBytes: 8, Handler: func(c *Call) { moduleNext(c, false, true) }},
+		Export{Name: "Module32Next", ArgBytes: 8, Handler: func(c *Call) { moduleNext(c, false, false) }},
+		Export{Name: "Module32FirstW", ArgBytes: 8, Handler: func(c *Call) { moduleNext(c, true, true) }},
+		Export{Name: "Module32NextW", ArgBytes: 8, Handler: func(c *Call) { moduleNext(c, true, false) }},
+	)
+}
+
+func createSnapshot(c *Call) {
+	flags, pid := c.Arg(0), c.Arg(1)
+	s := &Snapshot{}
+	s.Init(kernel.TypeOther, "", nil)
+	for _, p := range c.K.Processes() {
+		if p.Exited() {
+			continue
+		}
+		if flags&th32SnapProcess != 0 {
+			s.procs = append(s.procs, snapProcess{pid: p.ID, ppid: p.Parent, threads: uint32(len(p.Threads())), name: p.Name})
+		}
+		if flags&th32SnapThread != 0 {
+			for _, t := range p.Threads() {
+				s.threads = append(s.threads, snapThread{tid: t.ID, pid: p.ID})
+			}
+		}
+		want := pid
+		if want == 0 {
+			want = c.P.ID
+		}
+		if flags&(th32SnapModule|th32SnapModule32) != 0 && p.ID == want {
+			for _, m := range p.Modules {
+				s.mods = append(s.mods, snapModule{pid: p.ID, base: m.Base, size: m.Size, name: m.BaseName, path: m.FullPath})
+			}
+		}
+	}
+	h, ok := c.P.Handles.Insert(s, 0, false)
+	s.Unref()
+	if !ok {
+		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, abi.InvalidHandleValue)
+		return
+	}
+	c.Succeed(uint32(h))
+}
+
+func (c *Call) snapshot(i int) (*Snapshot, bool) {
+	o, ok := c.Object(c.Arg(i))
+	s, isS := o.(*Snapshot)
+	return s, ok && isS
+}
+
+// processNext fills PROCESSENTRY32(W): dwSize, cntUsage, th32ProcessID, th32DefaultHeapID, th32ModuleID,
+// cntThreads, th32ParentProcessID, pcPriClassBase, dwFlags, szExeFile[MAX_PATH].
+func processNext(c *Call, wide, first bool) {
+	s, ok := c.snapshot(0)
+	p := c.Arg(1)
+	if !ok {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	if first {
+		s.pi = 0
+	}
+	if s.pi >= len(s.procs) {
+		c.Fail(abi.ERROR_NO_MORE_FILES, 0)
+		return
+	}
+	e := s.procs[s.pi]
+	s.pi++
+	size, _ := c.R32(p)
+	need := uint32(36 + abi.MAX_PATH)
+	if wide {
+		need = 36 + 2*abi.MAX_PATH
+	}
+	if size < need {
+		c.Fail(abi.ERROR_BAD_LENGTH, 0)
+		return
+	}
+	for i, v := range []uint32{0, e.pid, 0, 0, e.threads, e.ppid, 8, 0} {
+		c.W32(p+4+4*uint32(i), v)
+	}
+	putString(c, wide, p+36, abi.MAX_PATH, e.name)
+	c.Return(1)
+}
+
+// threadNext fills THREADENTRY32: dwSize, cntUsage, th32ThreadID, th32OwnerProcessID, tpBasePri, tpDeltaPri,
+// dwFlags.
+func threadNext(c *Call, first bool) {
+	s, ok := c.snapshot(0)
+	p := c.Arg(1)
+	if !ok {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	if first {
+		s.ti = 0
+	}
+	if s.ti >= len(s.threads) {
+		c.Fail(abi.ERROR_NO_MORE_FILES, 0)
+		return
+	}
+	e := s.threads[s.ti]
+	s.ti++
+	if size, _ := c.R32(p); size < 28 {
+		c.Fail(abi.ERROR_BAD_LENGTH, 0)
+		return
+	}
+	for i, v := range []uint32{0, e.tid, e.pid, 8, 0, 0} {
+		c.W32(p+4+4*uint32(i), v)
+	}
+	c.Return(1)
+}
+
+// moduleNext fills MODULEENTRY32(W): dwSize, th32ModuleID, th32ProcessID, GlblcntUsage, ProccntUsage,
+// modBaseAddr, modBaseSize, hModule, szModule[256], szExePath[MAX_PATH].
+func moduleNext(c *Call, wide, first bool) {
+	s, ok := c.snapshot(0)
+	p := c.Arg(1)
+	if !ok {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	if first {
+		s.mi = 0
+	}
+	if s.mi >= len(s.mods) {
+		c.Fail(abi.ERROR_NO_MORE_FILES, 0)
+		return
+	}
+	e := s.mods[s.mi]
+	s.mi++
+	unit := uint32(1)
+	if wide {
+		unit = 2
+	}
+	if size, _ := c.R32(p); size < 32+unit*(256+abi.MAX_PATH) {
+		c.Fail(abi.ERROR_BAD_LENGTH, 0)
+		return
+	}
+	for i, v := range []uint32{1, e.pid, 0xFFFF, 0xFFFF, e.base, e.size, e.base} {
+		c.W32(p+4+4*uint32(i), v)
+	}
+	putString(c, wide, p+32, 256, e.name)
+	putString(c, wide, p+32+unit*256, abi.MAX_PATH, e.path)
+	c.Return(1)
+}
