@@ -65,6 +65,8 @@ type Kernel struct {
 	stop     bool
 	stopWhy  string
 	stopThrd *Thread
+	// timers are the armed waitable timers (timer.go).
+	timers []*armedTimer
 }
 
 // New creates a kernel. Call Boot next.

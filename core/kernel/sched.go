@@ -150,6 +150,7 @@ func (k *Kernel) thunk(t *Thread) {
 
 // expireWaits wakes the waiting threads whose deadline has passed, marking them timed out.
 func (k *Kernel) expireWaits() {
+	k.fireTimers()
 	for _, t := range k.threads {
 		if w := t.wait; w != nil && w.deadline != 0 && w.deadline <= k.clock {
 			t.wake()
@@ -160,8 +161,7 @@ func (k *Kernel) expireWaits() {
 
 // nextDeadline returns the earliest deadline among waiting, unsuspended threads.
 func (k *Kernel) nextDeadline() (uint64, bool) {
-	var d uint64
-	found := false
+	d, found := k.nextTimer()
 	for _, t := range k.threads {
 		if w := t.wait; w != nil && w.deadline != 0 && t.suspend == 0 && (!found || w.deadline < d) {
 			d, found = w.deadline, true
