@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/peek32/peek32/core/cpu"
+	"github.com/peek32/peek32/core/cpu/fpu"
 	"github.com/peek32/peek32/core/win32/abi"
 	"github.com/peek32/peek32/mm"
 )
@@ -57,17 +58,19 @@ func (t *Thread) ReadContext(space *mm.Space, addr uint32) error {
 	return nil
 }
 
-// writeContext stores ctx as a CONTEXT (integer, control and segment registers, the x87 control and status
-// words) at addr.
+// writeContext stores ctx as a CONTEXT at addr with ContextFlags CONTEXT_FULL|CONTEXT_FLOATING_POINT|
+// CONTEXT_EXTENDED_REGISTERS, as KiUserExceptionDispatcher's CONTEXT has: the integer, control and segment
+// registers, FloatSave in FSAVE layout (environment and ST0..ST7, Cr0NpxState 0) and ExtendedRegisters as the
+// 512-byte FXSAVE image (x87, MXCSR, XMM0..XMM7).
 func writeContext(s *mm.Space, addr uint32, ctx cpu.Context) error {
 	b := make([]byte, abi.CTX_Size)
 	put := func(off, v uint32) {
 		b[off], b[off+1], b[off+2], b[off+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
 	}
 	r := ctx.Regs
-	put(abi.CTX_ContextFlags, abi.CONTEXT_FULL|abi.CONTEXT_FLOATING_POINT)
-	put(abi.CTX_FloatSave, uint32(ctx.FPU.CW)|0xFFFF0000)
-	put(abi.CTX_FloatSave+4, uint32(ctx.FPU.StatusWord())|0xFFFF0000)
+	put(abi.CTX_ContextFlags, abi.CONTEXT_FULL|abi.CONTEXT_FLOATING_POINT|abi.CONTEXT_EXTENDED_REGISTERS)
+	ctx.FPU.StoreSave(b[abi.CTX_FloatSave : abi.CTX_FloatSave+fpu.SaveSize])
+	ctx.FPU.FXSave(b[abi.CTX_Extended : abi.CTX_Extended+fpu.FXSaveSize])
 	for _, f := range []struct{ off, v uint32 }{
 		{abi.CTX_Eax, r[cpu.EAX]}, {abi.CTX_Ecx, r[cpu.ECX]}, {abi.CTX_Edx, r[cpu.EDX]}, {abi.CTX_Ebx, r[cpu.EBX]},
 		{abi.CTX_Esp, r[cpu.ESP]}, {abi.CTX_Ebp, r[cpu.EBP]}, {abi.CTX_Esi, r[cpu.ESI]}, {abi.CTX_Edi, r[cpu.EDI]},
@@ -80,7 +83,10 @@ func writeContext(s *mm.Space, addr uint32, ctx cpu.Context) error {
 	return s.WriteBytes(addr, b, mm.AccessWrite)
 }
 
-// readContext applies the CONTEXT at addr to base (the registers a handler may have changed).
+// readContext applies the CONTEXT at addr to base, group by group as its ContextFlags say (NtContinue,
+// SetThreadContext): CONTEXT_INTEGER, CONTEXT_CONTROL (ESP, EBP, EIP, EFLAGS), CONTEXT_EXTENDED_REGISTERS (the
+// FXSAVE image: x87, MXCSR with its reserved bits cleared, XMM), then CONTEXT_FLOATING_POINT (the FSAVE image,
+// which wins for the x87 state, as on Windows). Segment and debug registers are fixed in this machine.
 func readContext(s *mm.Space, addr uint32, base cpu.Context) (cpu.Context, error) {
 	b := make([]byte, abi.CTX_Size)
 	if err := s.ReadBytes(addr, b, mm.AccessRead); err != nil {
@@ -98,6 +104,15 @@ func readContext(s *mm.Space, addr uint32, base cpu.Context) (cpu.Context, error
 	if flags&abi.CONTEXT_CONTROL&^abi.CONTEXT_i386 != 0 {
 		c.Regs[cpu.ESP], c.Regs[cpu.EBP] = get(abi.CTX_Esp), get(abi.CTX_Ebp)
 		c.EIP, c.EFlags = get(abi.CTX_Eip), get(abi.CTX_EFlags)
+	}
+	if flags&abi.CONTEXT_EXTENDED_REGISTERS&^abi.CONTEXT_i386 != 0 {
+		img := b[abi.CTX_Extended : abi.CTX_Extended+fpu.FXSaveSize]
+		mx := get(abi.CTX_Extended+24) & fpu.MXCSRMask
+		img[24], img[25], img[26], img[27] = byte(mx), byte(mx>>8), byte(mx>>16), byte(mx>>24)
+		c.FPU.FXRestore(img)
+	}
+	if flags&abi.CONTEXT_FLOATING_POINT&^abi.CONTEXT_i386 != 0 {
+		c.FPU.Restore(b[abi.CTX_FloatSave : abi.CTX_FloatSave+fpu.SaveSize])
 	}
 	return c, nil
 }

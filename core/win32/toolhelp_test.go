@@ -22,3 +22,18 @@ func TestToolhelp_Snapshot(t *testing.T) {
 		t.Errorf("exit %d, output\n%s\nwant\n%s", p.ExitCode(), out.String(), want)
 	}
 }
+
+// TestConditionVariables runs testdata/condvar.exe: five items pass from a producer thread to the main thread
+// through a condition variable, and an unwoken timed wait fails with ERROR_TIMEOUT.
+func TestConditionVariables(t *testing.T) {
+	exe, err := os.ReadFile("testdata/condvar.exe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMachine(t)
+	var out bytes.Buffer
+	p := m.run(t, exe, &out)
+	if want := "consumed 5, timed wait: 0, error 1460\r\n"; out.String() != want || p.ExitCode() != 0 {
+		t.Errorf("exit %d, output %q, want %q", p.ExitCode(), out.String(), want)
+	}
+}
