@@ -45,7 +45,9 @@ func exceptionInfo(e cpu.Exception) ExceptionInfo {
 }
 
 // WriteContext stores t's registers as a CONTEXT at addr in its process (GetThreadContext).
-func (t *Thread) WriteContext(addr uint32) error { return writeContext(t.Proc.Space, addr, t.CPU.SaveContext()) }
+func (t *Thread) WriteContext(addr uint32) error {
+	return writeContext(t.Proc.Space, addr, t.CPU.SaveContext())
+}
 
 // ReadContext loads t's registers from the CONTEXT at addr in space (SetThreadContext; the CONTEXT's flags say
 // which groups apply).
