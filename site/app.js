@@ -430,7 +430,7 @@ function onEvents(batch) {
     st.lastRefresh = now;
     refreshProcesses();
     const tab = document.querySelector("#tabs [aria-selected=true]")?.dataset.tab;
-    if (tab && tab !== "debugger" && tab !== "pe") refreshTab(tab);
+    if (tab && !["debugger", "pe", "trace", "console"].includes(tab)) refreshTab(tab);
   }
 }
 
@@ -442,7 +442,8 @@ function onEvent(e) {
       break;
     case "api":
       if (st.trace.length < MAX_TRACE) st.trace.push(e);
-      if (traceMatches(e)) appendTraceRow(e);
+      // Rows are built only while the trace is on screen; showing the tab renders the tail.
+      if (!$("panel-trace").hidden && traceMatches(e)) appendTraceRow(e);
       break;
     case "process-exited":
       st.exitCodes.set(e.pid, e.code);
@@ -645,6 +646,8 @@ async function refreshTab(tab) {
       return gen("modules", $("modules"), { pid });
     case "debugger":
       return refreshDebugger();
+    case "trace":
+      return rerenderTrace();
     case "console": {
       const c = st.consoles.get(st.pid) || [...st.consoles.values()][0];
       if (c) c.fit.fit();

@@ -85,6 +85,8 @@ export function startEngine(post, fetchBytes) {
         if (t - mark.t >= 500) {
           mips = (total - mark.total) / (t - mark.t) / 1000;
           mark = { t, total };
+        } else if (mark.total === 0 && t > started) {
+          mips = total / (t - started) / 1000; // before the first window closes
         }
         post({ type: "events", events, state, instructions: Number(state.total ?? total), mips });
         if (state.status !== "running" || loop.pauseRequested) break;
