@@ -72,6 +72,20 @@ describe("running programs in the page", () => {
     await page.close();
   });
 
+  test("the command-line box gives the program its arguments", async (t) => {
+    const page = await newPage(env);
+    if (!(await available(page, "boot", "createProcess", "run"))) return t.skip("this build cannot run programs yet");
+    await page.fill("#cmdline", `"hello world" plain "" end`);
+    await page.setInputFiles("#open", { name: "args.exe", mimeType: "application/octet-stream", buffer: bin("args.exe") });
+    await page.waitForSelector("body[data-state^='exited']", { timeout: 30_000 });
+    const text = await page.evaluate(() => window.peek32.consoleText());
+    assert.match(text, /argc=5/);
+    assert.match(text, /argv\[1\]=\[hello world\] len=11/);
+    assert.match(text, /argv\[3\]=\[\] len=0/);
+    assert.match(await page.textContent("#timeline"), /CreateProcess\("C:\\args\.exe "hello world" plain "" end"\)/);
+    await page.close();
+  });
+
   test("raw_echo.exe: memory map while it waits for input, then input through the console", async (t) => {
     const page = await start(env, t, "raw_echo.exe", raw("raw_echo"), "body[data-state='idle'], body[data-state^='exited']");
     if (!page) return;
