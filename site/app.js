@@ -315,7 +315,37 @@ function renderFiles() {
 
 function renderPE(file, rep) {
   const view = $("pe-view");
-  clear(view, h("h2", {}, file.name), h("p", { className: "muted" }, `${file.bytes.length} bytes`), tree(rep));
+  clear(view, h("h2", {}, file.name), peSummary(file, rep), h("h3", {}, "Everything in the file"), tree(rep));
+}
+
+/** peSummary is the few facts a person looks for first; the full report follows it. */
+function peSummary(file, rep) {
+  const o = rep.optional_header || {};
+  const fh = rep.file_header || {};
+  const imports = rep.imports || [];
+  const nfuncs = imports.reduce((n, d) => n + (d.functions ? d.functions.length : 0), 0);
+  const rows = [
+    ["file", `${file.bytes.length} bytes, SHA-256 ${rep.sha256 ?? "?"}`],
+    ["format", rep.format],
+    ["verdict", rep.verdict],
+    fh.machine_name && ["machine", fh.machine_name],
+    o.subsystem_name && ["subsystem", o.subsystem_name],
+    o.image_base !== undefined && ["image base", "0x" + hex(o.image_base)],
+    o.entry_point_va !== undefined && ["entry point (OEP)", `0x${hex(o.entry_point_va)} = ImageBase + 0x${hex(o.entry_point_rva ?? 0, 1)}${o.entry_section ? " in " + o.entry_section : ""}`],
+    rep.sections && ["sections", rep.sections.map((x) => `${x.name} (${x.entropy.toFixed(2)})`).join("  ")],
+    imports.length && ["imports", `${nfuncs} functions from ${imports.map((d) => d.dll).join(", ")}`],
+    rep.exports && ["exports", `${(rep.exports.functions || []).length} from ${rep.exports.dll_name || "?"}`],
+    rep.tls && ["TLS", `${(rep.tls.callbacks || []).length} callback(s)`],
+    rep.relocations && ["relocations", `${rep.relocations.total} in ${rep.relocations.blocks} blocks`],
+    rep.rich_header && ["Rich header", `${rep.rich_header.entries.length} tools, checksum ${rep.rich_header.checksum_valid ? "valid" : "INVALID"}`],
+    rep.signature && ["signature", `Authenticode, ${rep.signature.length} bytes (not verified)`],
+    rep.anomalies && ["anomalies", rep.anomalies.join("\n")],
+  ].filter(Boolean);
+  const dl = h("dl", { className: "summary" });
+  for (const [k, v] of rows) {
+    dl.append(h("dt", {}, k), h("dd", { className: k === "anomalies" ? "anomaly" : k === "verdict" ? (rep.runnable ? "ok" : "bad") : "" }, v));
+  }
+  return dl;
 }
 
 // ---------- running ----------
