@@ -60,7 +60,7 @@ func init() {
 		Export{Name: "GetShortPathNameW", ArgBytes: 12, Handler: func(c *Call) { samePath(c, true) }, Note: "long names are returned"},
 		Export{Name: "SetHandleInformation", ArgBytes: 12, Handler: setHandleInformation},
 		Export{Name: "GetHandleInformation", ArgBytes: 8, Handler: getHandleInformation},
-		Export{Name: "DuplicateHandle", ArgBytes: 28, Handler: duplicateHandle, Note: "within the calling process"},
+		Export{Name: "DuplicateHandle", ArgBytes: 28, Handler: duplicateHandle},
 		Export{Name: "LockFile", ArgBytes: 20, Handler: func(c *Call) { c.Return(1) }, Note: "no byte-range locks"},
 		Export{Name: "UnlockFile", ArgBytes: 20, Handler: func(c *Call) { c.Return(1) }, Note: "no byte-range locks"},
 		Export{Name: "LockFileEx", ArgBytes: 24, Handler: func(c *Call) { c.Return(1) }, Note: "no byte-range locks"},
@@ -736,7 +736,7 @@ func getHandleInformation(c *Call) {
 func duplicateHandle(c *Call) {
 	srcProc, src, dstProc, pdst, access, inherit, opts := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4), c.Arg(5), c.Arg(6)
 	if (srcProc != abi.CurrentProcess && !c.isSelf(srcProc)) || (dstProc != abi.CurrentProcess && !c.isSelf(dstProc)) {
-		c.Fail(abi.ERROR_NOT_SUPPORTED, 0)
+		duplicateHandleX(c) // kernel32_xproc.go
 		return
 	}
 	o, ok := c.Object(src)
