@@ -120,7 +120,7 @@ func (k *Kernel) CreateProcess(cp CreateParams) (*CreateResult, error) {
 		return fail(err)
 	}
 	f.Name = p.Name
-	lm, err := f.Map(p.Space, 0)
+	lm, err := k.mapImage(p, f, imageKey(cp.Image))
 	if err != nil {
 		return fail(err)
 	}

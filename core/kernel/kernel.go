@@ -61,6 +61,9 @@ type Kernel struct {
 	clock    uint64     // virtual time in instructions (retired instructions + idle jumps)
 	cur      *Thread
 	explorer *Process
+	// protos are prototype mappings of images (one address space each, never run): processes map an image by
+	// sharing the prototype's frames (PROCESS_MODEL.md §6), keyed by the image's content.
+	protos map[string]*loader.Module
 	// stop is set by a handler or the exception path to make Run return after the current slice.
 	stop     bool
 	stopWhy  string

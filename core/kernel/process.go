@@ -1,6 +1,8 @@
 package kernel
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -492,17 +494,21 @@ func (p *Process) LoadModule(name, path string, data []byte, builtIn bool) (*Mod
 		return nil, err
 	}
 	f.Name = name
-	return p.LoadParsed(name, path, f, builtIn)
+	return p.loadParsed(name, path, f, builtIn, imageKey(data))
 }
 
 // LoadParsed is LoadModule for an image already parsed (the system layer parses each built-in DLL once and
 // maps the same File into every process; a File is not modified by mapping).
 func (p *Process) LoadParsed(name, path string, f *loader.File, builtIn bool) (*Module, error) {
+	return p.loadParsed(name, path, f, builtIn, "builtin:"+name)
+}
+
+func (p *Process) loadParsed(name, path string, f *loader.File, builtIn bool, key string) (*Module, error) {
 	if m := p.FindModule(name); m != nil {
 		m.LoadCount++
 		return m, nil
 	}
-	lm, err := f.Map(p.Space, 0)
+	lm, err := p.kernel.mapImage(p, f, key)
 	if err != nil {
 		return nil, err
 	}
@@ -590,4 +596,33 @@ func (p *Process) Breakpoints() []uint32 {
 		}
 	}
 	return out
+}
+
+// imageKey identifies an image by its content, for sharing its pages between processes.
+func imageKey(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])
+}
+
+// mapImage maps f into p by sharing the frames of the image's prototype mapping (made on first use, in a space
+// of its own that never runs): read-only pages stay shared, writable ones are copy-on-write, so every process
+// sees the pristine relocated image and its first write to a page makes its own copy (PROCESS_MODEL.md §6).
+// When the prototype's range is taken in p, the image is mapped afresh (relocated).
+func (k *Kernel) mapImage(p *Process, f *loader.File, key string) (*loader.Module, error) {
+	if k.protos == nil {
+		k.protos = map[string]*loader.Module{}
+	}
+	proto := k.protos[key]
+	if proto == nil {
+		m, err := f.Map(k.mem.NewSpace(), 0)
+		if err != nil {
+			return nil, err
+		}
+		k.protos[key] = m
+		proto = m
+	}
+	if m, err := proto.ShareInto(p.Space); err == nil {
+		return m, nil
+	}
+	return f.Map(p.Space, 0)
 }
