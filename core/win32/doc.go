@@ -25,9 +25,11 @@
 // Name is the export name, Ordinal its ordinal (0: assigned by name order after the explicit ones), ArgBytes the
 // bytes of stdcall arguments the function pops (0 for cdecl functions and functions without arguments: the
 // caller cleans the stack), Handler the Go function, Note what is partial about it (shown in the trace and
-// docs). A row with Data > 0 and no Handler exports a variable: Data bytes in the DLL's .data section, which
-// Init (if set) fills in each process (see Export). Rows may be added from several files (init order is by file
-// name), e.g. msvcrt_stdio.go adds stdio rows to the msvcrt table.
+// docs). A row with Data > 0 and no Handler exports a variable: Data bytes in the DLL's .data section, zeroed
+// in each process (System.DataAddr finds it). A row with Forward ("msvcrt.wcsncmp") is an export forwarder, and
+// DLL.ForwardRest forwards every code export of another built-in DLL that the table does not declare itself
+// (ucrtbase.dll shares msvcrt.dll's library that way). Rows may be added from several files (init order is by
+// file name), e.g. msvcrt_stdio.go adds stdio rows to the msvcrt table.
 //
 // # Handlers
 //
@@ -41,7 +43,8 @@
 //     then(c, eax) when it returns; then ends in one of these same ways.
 //   - c.Block(objects, all, timeout, host): the thread waits; when woken the same call is dispatched again from
 //     the start, so a blocking handler checks its condition first (restartable calls).
-//   - ending the thread or process (kernel ExitThread/ExitProcess/TerminateProcess), or c.Crash(...).
+//   - ending the thread or process (kernel ExitThread/ExitProcess/TerminateProcess), or raising an exception
+//     (c.Fault for a bad pointer argument, kernel.DispatchException), which the program's handlers may take.
 //
 // A handler must not panic on guest input: a bad pointer is an error value (ERROR_NOACCESS or an access
 // violation via c.Fault), never an index out of range.
