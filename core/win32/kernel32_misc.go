@@ -44,8 +44,8 @@ func init() {
 		Export{Name: "WaitForMultipleObjectsEx", ArgBytes: 20, Handler: waitForMultipleObjects, Note: "not alertable"},
 		Export{Name: "OpenEventA", ArgBytes: 12, Handler: func(c *Call) { c.Fail(abi.ERROR_FILE_NOT_FOUND, 0) }, Note: "no named objects yet"},
 		Export{Name: "OpenEventW", ArgBytes: 12, Handler: func(c *Call) { c.Fail(abi.ERROR_FILE_NOT_FOUND, 0) }, Note: "no named objects yet"},
-		Export{Name: "OpenFileMappingA", ArgBytes: 12, Handler: func(c *Call) { c.Fail(abi.ERROR_FILE_NOT_FOUND, 0) }, Note: "no named objects yet"},
-		Export{Name: "OpenFileMappingW", ArgBytes: 12, Handler: func(c *Call) { c.Fail(abi.ERROR_FILE_NOT_FOUND, 0) }, Note: "no named objects yet"},
+		Export{Name: "OpenFileMappingA", ArgBytes: 12, Handler: func(c *Call) { openFileMapping(c, false) }},
+		Export{Name: "OpenFileMappingW", ArgBytes: 12, Handler: func(c *Call) { openFileMapping(c, true) }},
 		Export{Name: "DeviceIoControl", ArgBytes: 32, Handler: func(c *Call) { c.Fail(abi.ERROR_INVALID_FUNCTION, 0) }},
 		Export{Name: "Beep", ArgBytes: 8, Handler: func(c *Call) { c.Return(1) }},
 	)

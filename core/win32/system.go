@@ -42,6 +42,8 @@ type System struct {
 	// passBreak is, per thread, the thunk address whose API breakpoint was just reported (the next dispatch
 	// there runs the handler).
 	passBreak map[*kernel.Thread]uint32
+	// named holds the machine-wide named sections and pipes (kernel32_section.go).
+	named *machineObjects
 }
 
 // SetAPIBreakpoint makes a call to the named API stop the machine before its handler runs (Run returns
@@ -185,7 +187,7 @@ func (s *System) ModuleMapped(p *kernel.Process, m *kernel.Module) error {
 }
 
 // ProcessEnded implements kernel.System.
-func (s *System) ProcessEnded(p *kernel.Process) {}
+func (s *System) ProcessEnded(p *kernel.Process) { endProcessObjects(p) }
 
 // systemDir is where built-in DLLs live in the guest's file system.
 const systemDir = `C:\Windows\system32`
