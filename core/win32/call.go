@@ -273,7 +273,9 @@ func (s *System) Dispatch(t *kernel.Thread, addr uint32) {
 	m := p.ModuleAt(addr)
 	var d *DLL
 	if m != nil && m.BuiltIn {
-		d = Builtin(m.BaseName)
+		if d = s.modDLL[m]; d == nil {
+			d = Builtin(m.BaseName)
+		}
 	}
 	ret, _ := p.Space.Read32(t.CPU.Regs[cpu.ESP])
 	if d == nil {

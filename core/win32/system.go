@@ -39,6 +39,8 @@ type System struct {
 	LastUnimplemented string
 	// apiBreaks are API breakpoints: "writefile" or "kernel32.dll!writefile" (lower case).
 	apiBreaks map[string]bool
+	// modDLL maps each built-in module of every process to its table (Dispatch's lookup, without string work).
+	modDLL map[*kernel.Module]*DLL
 	// passBreak is, per thread, the thunk address whose API breakpoint was just reported (the next dispatch
 	// there runs the handler).
 	passBreak map[*kernel.Thread]uint32
@@ -183,6 +185,10 @@ func (s *System) ModuleMapped(p *kernel.Process, m *kernel.Module) error {
 	}
 	lo, hi := d.thunkRange()
 	p.AddThunkRange(m.Base+lo, m.Base+hi)
+	if s.modDLL == nil {
+		s.modDLL = map[*kernel.Module]*DLL{}
+	}
+	s.modDLL[m] = d
 	return nil
 }
 
