@@ -69,11 +69,24 @@ func (k *Kernel) raise(t *Thread, e cpu.Exception) {
 			return // retry the instruction: the page is committed now
 		}
 		if handled && overflow {
-			k.raiseStackOverflow(t)
+			// The last page before the reservation's end is committed: the program's handlers run there.
+			info := exceptionInfo(e)
+			info.Code = uint32(abi.STATUS_STACK_OVERFLOW)
+			k.DispatchException(t, info, t.CPU.SaveContext())
 			return
 		}
 	}
-	k.DispatchException(t, exceptionInfo(e), t.CPU.SaveContext())
+	ctx := t.CPU.SaveContext()
+	info := exceptionInfo(e)
+	switch e.Kind {
+	case cpu.SingleStep:
+		ctx.EFlags &^= flagTF // Windows clears TF in the context of a single-step exception
+	case cpu.Overflow:
+		ctx.EIP = e.EIP + 1 // INTO is a trap: the context resumes after it; the record names the INTO
+	case cpu.FPUError:
+		info.Address = ctx.FPU.FIP // the x87 instruction that raised the flag (ErrorOffset), not the FWAIT
+	}
+	k.DispatchException(t, info, ctx)
 }
 
 // raiseStackOverflow ends t's process with STATUS_STACK_OVERFLOW.

@@ -12,12 +12,26 @@ import (
 // ExceptionInfo is an exception to dispatch: what goes into the EXCEPTION_RECORD.
 type ExceptionInfo struct {
 	Code, Flags, Address uint32
+	Record               uint32   // ExceptionRecord: a linked (earlier) record's address, 0 for none
 	Params               []uint32 // at most EXCEPTION_MAXIMUM_PARAMETERS
 }
 
-// VectoredHandler is one AddVectoredExceptionHandler / AddVectoredContinueHandler registration.
+// VectoredHandler is one AddVectoredExceptionHandler (Continue false) or AddVectoredContinueHandler (Continue
+// true) registration; Process.Vectored keeps both kinds, each kind in call order.
 type VectoredHandler struct {
-	ID, Fn uint32
+	ID, Fn   uint32
+	Continue bool
+}
+
+// vectored returns p's vectored exception handlers (cont false) or continue handlers (cont true) in call order.
+func (p *Process) vectored(cont bool) []VectoredHandler {
+	var out []VectoredHandler
+	for _, h := range p.Vectored {
+		if h.Continue == cont {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // maxNestedDispatch bounds exceptions raised while handlers of earlier ones run on the same thread.
@@ -39,6 +53,8 @@ func exceptionInfo(e cpu.Exception) ExceptionInfo {
 	case cpu.GeneralProtection:
 		info.Params = []uint32{0, 0xFFFFFFFF}
 	case cpu.Breakpoint:
+		info.Params = []uint32{0, 0, 0} // BREAKPOINT_BREAK, as KiTrap03 passes three
+	case cpu.FPUError, cpu.SIMDError:
 		info.Params = []uint32{0}
 	}
 	return info
@@ -125,6 +141,14 @@ type records struct {
 	rec, ctx, ptrs, dc uint32
 	base               cpu.Context
 	info               ExceptionInfo
+	// active is the registration record whose handler is running (0: none), called with ESP callSP.
+	active, callSP uint32
+	// outer is the dispatch whose frame handler was running when this exception happened (nil: not nested);
+	// passedOuter is set once the walk reached the frames outside that handler, nestedFrame is the frame after
+	// whose handler EXCEPTION_NESTED_CALL is cleared.
+	outer       *records
+	passedOuter bool
+	nestedFrame uint32
 }
 
 // pushRecords writes the exception record, the context and EXCEPTION_POINTERS below the faulting ESP, as
@@ -144,6 +168,7 @@ func (k *Kernel) pushRecords(t *Thread, info ExceptionInfo, ctx cpu.Context) (*r
 	n := min(len(info.Params), abi.EXCEPTION_MAXIMUM_PARAMETERS)
 	put(rb, abi.ER_ExceptionCode, info.Code)
 	put(rb, abi.ER_ExceptionFlags, info.Flags)
+	put(rb, abi.ER_ExceptionRecord, info.Record)
 	put(rb, abi.ER_ExceptionAddress, info.Address)
 	put(rb, abi.ER_NumberParameters, uint32(n))
 	for i := 0; i < n; i++ {
@@ -162,29 +187,49 @@ func (k *Kernel) pushRecords(t *Thread, info ExceptionInfo, ctx cpu.Context) (*r
 	return r, nil
 }
 
-// DispatchException dispatches an exception in t as Windows does for 32-bit x86: the vectored handlers in
-// order (EXCEPTION_CONTINUE_EXECUTION resumes with the possibly changed CONTEXT), then the frame handlers of the
-// FS:[0] chain from the innermost (ExceptionContinueExecution resumes, ExceptionContinueSearch goes on), then
-// the unhandled-exception filter of SetUnhandledExceptionFilter (EXCEPTION_CONTINUE_EXECUTION resumes; anything
-// else ends the process with the exception code). ctx is the thread's context at the exception; handlers run on
-// the thread's stack below it. A handler that never returns (an __except block reached through RtlUnwind, a
-// longjmp) simply continues the program.
+// DispatchException dispatches an exception in t as Windows does for 32-bit x86 (KiUserExceptionDispatcher ->
+// RtlDispatchException), with the EXCEPTION_RECORD, CONTEXT and EXCEPTION_POINTERS written on the thread's
+// stack below ctx's ESP and the handlers run below them with TF clear:
+//   - the vectored exception handlers in order (EXCEPTION_CONTINUE_EXECUTION resumes);
+//   - the frame handlers of the FS:[0] chain from the innermost, handler(rec, frame, ctx, dispatcherContext):
+//     ExceptionContinueExecution resumes (STATUS_NONCONTINUABLE_EXCEPTION is raised instead when the record is
+//     noncontinuable), ExceptionContinueSearch goes on, anything else raises STATUS_INVALID_DISPOSITION; both
+//     new records link the original through ExceptionRecord. Every registration record is checked as Windows
+//     does (4-byte aligned, inside the TEB's StackLimit..StackBase): a bad one marks the record
+//     EXCEPTION_STACK_INVALID and the exception is unhandled without calling anything further. An exception
+//     raised while a frame handler runs is nested: the frames outside that handler's stack, up to and including
+//     the frame whose handler was running, see EXCEPTION_NESTED_CALL;
+//   - at the end of the chain, the unhandled-exception filter of SetUnhandledExceptionFilter (kernel32 calls it
+//     from the thread's outermost frame): EXCEPTION_CONTINUE_EXECUTION resumes, anything else ends the process
+//     with the exception code and a crash report.
+//
+// Resuming runs the vectored continue handlers in order (until one returns EXCEPTION_CONTINUE_EXECUTION), then
+// loads the CONTEXT as the handlers left it (NtContinue). A handler that never returns (an __except block or a
+// C++ catch reached through RtlUnwind, a longjmp) just continues the program: the dispatch is forgotten once
+// the stack pointer is above its records.
 func (k *Kernel) DispatchException(t *Thread, info ExceptionInfo, ctx cpu.Context) {
 	p := t.Proc
-	if t.sehDepth >= maxNestedDispatch {
+	t.pruneDispatches(ctx.Regs[cpu.ESP])
+	if len(t.seh) >= maxNestedDispatch {
 		k.Unhandled(t, info.Code, info.Address, "exceptions nested too deeply inside exception handlers")
 		return
+	}
+	var outer *records
+	if n := len(t.seh); n > 0 && t.seh[n-1].active != 0 {
+		outer = t.seh[n-1]
 	}
 	r, err := k.pushRecords(t, info, ctx)
 	if err != nil {
 		k.Unhandled(t, uint32(abi.STATUS_STACK_OVERFLOW), info.Address, "no stack left to dispatch an exception")
 		return
 	}
-	t.sehDepth++
+	r.outer = outer
+	t.seh = append(t.seh, r)
+	t.CPU.SetFlags(t.CPU.Flags() &^ flagTF)
 	k.emit(Event{Kind: "exception", PID: p.ID, TID: t.ID, EIP: info.Address, Code: CodeOf(info.Code),
 		Name: abi.NTSTATUS(info.Code).String(), Text: fmt.Sprintf("exception 0x%08X %s at 0x%08X: dispatching to the program's handlers",
 			info.Code, abi.NTSTATUS(info.Code), info.Address)})
-	vectored := append([]VectoredHandler(nil), p.Vectored...)
+	vectored := p.vectored(false)
 	var vstep func(t *Thread, i int)
 	vstep = func(t *Thread, i int) {
 		if i >= len(vectored) {
@@ -193,7 +238,7 @@ func (k *Kernel) DispatchException(t *Thread, info ExceptionInfo, ctx cpu.Contex
 		}
 		ok := t.CallGuest(vectored[i].Fn, []uint32{r.ptrs}, func(t *Thread, eax uint32) {
 			if eax == abi.EXCEPTION_CONTINUE_EXECUTION {
-				k.continueFrom(t, r)
+				k.resume(t, r)
 				return
 			}
 			vstep(t, i+1)
@@ -205,67 +250,127 @@ func (k *Kernel) DispatchException(t *Thread, info ExceptionInfo, ctx cpu.Contex
 	vstep(t, 0)
 }
 
+// flagTF is EFLAGS' trap flag.
+const flagTF = 0x100
+
+// pruneDispatches forgets the dispatches whose records lie entirely below sp: their handlers left them by
+// transferring control above (an __except block, a catch, a longjmp).
+func (t *Thread) pruneDispatches(sp uint32) {
+	for n := len(t.seh); n > 0 && t.seh[n-1].ctx+abi.CTX_Size <= sp; n-- {
+		t.seh = t.seh[:n-1]
+	}
+}
+
+// popDispatch ends dispatch r (and any inner one left behind).
+func (t *Thread) popDispatch(r *records) {
+	for i := len(t.seh) - 1; i >= 0; i-- {
+		if t.seh[i] == r {
+			t.seh = t.seh[:i]
+			return
+		}
+	}
+}
+
 // chainHead reads FS:[0].
 func (t *Thread) chainHead() uint32 {
 	v, _ := get32(t.Proc.Space, t.TEB+abi.TEB_ExceptionList)
 	return v
 }
 
-// validFrame checks an EXCEPTION_REGISTRATION_RECORD address as RtlDispatchException does: aligned, inside the
-// thread's stack.
+// validFrame checks an EXCEPTION_REGISTRATION_RECORD address as RtlDispatchException does: 4-byte aligned and
+// inside the stack limits of the thread's TEB (StackLimit..StackBase, which the program may change).
 func (t *Thread) validFrame(f uint32) bool {
-	return f&3 == 0 && f >= t.StackAlloc && f+8 <= t.StackBase
+	s := t.Proc.Space
+	base, err1 := get32(s, t.TEB+abi.TEB_StackBase)
+	limit, err2 := get32(s, t.TEB+abi.TEB_StackLimit)
+	if err1 != nil || err2 != nil {
+		base, limit = t.StackBase, t.StackLimit
+	}
+	// The stack grows on demand below StackLimit; frames there are as valid as the committed ones.
+	limit = min(limit, t.StackLimit, max(t.StackAlloc, limit-0x100000))
+	return f&3 == 0 && f >= limit && f <= base-8
+}
+
+// setFlags changes the flags of r's record in guest memory (handlers see and may change them).
+func (r *records) setFlags(s *mm.Space, set, clear uint32) {
+	f, err := get32(s, r.rec+abi.ER_ExceptionFlags)
+	if err != nil {
+		f = r.info.Flags
+	}
+	r.info.Flags = f&^clear | set
+	_ = put32(s, r.rec+abi.ER_ExceptionFlags, r.info.Flags)
 }
 
 // frameStep calls the frame handler of registration record f, then the next ones.
 func (k *Kernel) frameStep(t *Thread, r *records, f uint32) {
 	s := t.Proc.Space
-	if f == abi.ChainEnd || !t.validFrame(f) {
+	if f == abi.ChainEnd {
 		k.unhandledStep(t, r)
 		return
 	}
 	next, err1 := get32(s, f+abi.ERR_Next)
 	handler, err2 := get32(s, f+abi.ERR_Handler)
-	if err1 != nil || err2 != nil {
-		k.unhandledStep(t, r)
+	if !t.validFrame(f) || err1 != nil || err2 != nil {
+		r.setFlags(s, abi.EXCEPTION_STACK_INVALID, 0)
+		k.endUnhandled(t, r, fmt.Sprintf("; the exception handler chain is corrupt (record at 0x%08X)", f))
 		return
 	}
+	// The frames outside the running handler of an outer dispatch are reached through that dispatch's nested-
+	// exception frame: from there on the record is marked nested until the frame whose handler was running.
+	if o := r.outer; o != nil && !r.passedOuter && f >= o.callSP {
+		r.passedOuter = true
+		r.nestedFrame = max(r.nestedFrame, o.active)
+		r.setFlags(s, abi.EXCEPTION_NESTED_CALL, 0)
+	}
+	r.active = f
 	ok := t.CallGuest(handler, []uint32{r.rec, f, r.ctx, r.dc}, func(t *Thread, eax uint32) {
+		r.active = 0
+		if f == r.nestedFrame {
+			r.nestedFrame = 0
+			r.setFlags(s, 0, abi.EXCEPTION_NESTED_CALL)
+		}
 		switch eax {
 		case abi.ExceptionContinueExecution:
 			if r.info.Flags&abi.EXCEPTION_NONCONTINUABLE != 0 {
-				t.sehDepth--
-				k.DispatchException(t, ExceptionInfo{Code: uint32(abi.STATUS_NONCONTINUABLE_EXCEPTION),
-					Flags: abi.EXCEPTION_NONCONTINUABLE, Address: r.info.Address}, r.base)
+				k.raiseFrom(t, r, abi.STATUS_NONCONTINUABLE_EXCEPTION)
 				return
 			}
-			k.continueFrom(t, r)
+			k.resume(t, r)
 		case abi.ExceptionContinueSearch:
 			k.frameStep(t, r, next)
 		default:
-			t.sehDepth--
-			k.DispatchException(t, ExceptionInfo{Code: uint32(abi.STATUS_INVALID_DISPOSITION),
-				Flags: abi.EXCEPTION_NONCONTINUABLE, Address: r.info.Address}, r.base)
+			k.raiseFrom(t, r, abi.STATUS_INVALID_DISPOSITION)
 		}
 	})
+	r.callSP = t.CPU.Regs[cpu.ESP]
 	if !ok {
 		k.dispatchFailed(t, r)
 	}
+}
+
+// raiseFrom ends dispatch r and raises code (noncontinuable, linking r's record) from the dispatcher, below r's
+// records, as RtlDispatchException does.
+func (k *Kernel) raiseFrom(t *Thread, r *records, code abi.NTSTATUS) {
+	t.popDispatch(r)
+	ctx := r.base
+	ctx.Regs[cpu.ESP] = r.ptrs
+	k.DispatchException(t, ExceptionInfo{Code: uint32(code), Flags: abi.EXCEPTION_NONCONTINUABLE,
+		Address: r.info.Address, Record: r.rec}, ctx)
 }
 
 // unhandledStep runs the unhandled-exception filter, or ends the process.
 func (k *Kernel) unhandledStep(t *Thread, r *records) {
 	p := t.Proc
 	if p.UnhandledFilter == 0 {
-		k.endUnhandled(t, r)
+		k.endUnhandled(t, r, "")
 		return
 	}
 	ok := t.CallGuest(p.UnhandledFilter, []uint32{r.ptrs}, func(t *Thread, eax uint32) {
 		if eax == abi.EXCEPTION_CONTINUE_EXECUTION && r.info.Flags&abi.EXCEPTION_NONCONTINUABLE == 0 {
-			k.continueFrom(t, r)
+			k.resume(t, r)
 			return
 		}
-		k.endUnhandled(t, r)
+		k.endUnhandled(t, r, "")
 	})
 	if !ok {
 		k.dispatchFailed(t, r)
@@ -273,10 +378,10 @@ func (k *Kernel) unhandledStep(t *Thread, r *records) {
 }
 
 // endUnhandled ends the process: the exception reached no handler that took it.
-func (k *Kernel) endUnhandled(t *Thread, r *records) {
-	t.sehDepth--
+func (k *Kernel) endUnhandled(t *Thread, r *records, why string) {
+	t.popDispatch(r)
 	t.CPU.LoadContext(r.base)
-	k.Unhandled(t, r.info.Code, r.info.Address, describeCode(r.info))
+	k.Unhandled(t, r.info.Code, r.info.Address, describeCode(r.info)+why)
 }
 
 func describeCode(info ExceptionInfo) string {
@@ -289,13 +394,36 @@ func describeCode(info ExceptionInfo) string {
 
 // dispatchFailed ends the process when handlers cannot even be called (no stack left).
 func (k *Kernel) dispatchFailed(t *Thread, r *records) {
-	t.sehDepth--
+	t.popDispatch(r)
 	k.Unhandled(t, uint32(abi.STATUS_STACK_OVERFLOW), r.info.Address, "no stack left to call an exception handler")
+}
+
+// resume runs the vectored continue handlers, then continues from r's CONTEXT.
+func (k *Kernel) resume(t *Thread, r *records) {
+	handlers := t.Proc.vectored(true)
+	var step func(t *Thread, i int)
+	step = func(t *Thread, i int) {
+		if i >= len(handlers) {
+			k.continueFrom(t, r)
+			return
+		}
+		ok := t.CallGuest(handlers[i].Fn, []uint32{r.ptrs}, func(t *Thread, eax uint32) {
+			if eax == abi.EXCEPTION_CONTINUE_EXECUTION {
+				k.continueFrom(t, r)
+				return
+			}
+			step(t, i+1)
+		})
+		if !ok {
+			k.dispatchFailed(t, r)
+		}
+	}
+	step(t, 0)
 }
 
 // continueFrom resumes t with the CONTEXT record as the handlers left it (NtContinue).
 func (k *Kernel) continueFrom(t *Thread, r *records) {
-	t.sehDepth--
+	t.popDispatch(r)
 	ctx, err := readContext(t.Proc.Space, r.ctx, r.base)
 	if err != nil {
 		k.Unhandled(t, r.info.Code, r.info.Address, "the exception context became unreadable")
@@ -355,8 +483,8 @@ func (k *Kernel) Unwind(t *Thread, target, recAddr, retAddr uint32, done func(t 
 // ExceptionHandled tells the kernel that the exception being dispatched on t was handled by transferring
 // control (a C++ catch block), so the dispatch is over.
 func (t *Thread) ExceptionHandled() {
-	if t.sehDepth > 0 {
-		t.sehDepth--
+	if n := len(t.seh); n > 0 {
+		t.seh = t.seh[:n-1]
 	}
 }
 

@@ -64,7 +64,7 @@ type Thread struct {
 	wait     *wait
 	timedOut bool
 	tebSlot  int
-	sehDepth int
+	seh      []*records // exception dispatches in progress, innermost last (seh.go)
 	// tlsArray is the ThreadLocalStoragePointer array; tlsBlocks the static-TLS block per index.
 	tlsArray  uint32
 	tlsBlocks map[int]uint32

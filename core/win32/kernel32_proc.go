@@ -60,7 +60,7 @@ func init() {
 		Export{Name: "OutputDebugStringA", ArgBytes: 4, Handler: func(c *Call) { outputDebugString(c, false) }},
 		Export{Name: "OutputDebugStringW", ArgBytes: 4, Handler: func(c *Call) { outputDebugString(c, true) }},
 		Export{Name: "SetUnhandledExceptionFilter", ArgBytes: 4, Handler: setUnhandledExceptionFilter},
-		Export{Name: "UnhandledExceptionFilter", ArgBytes: 4, Handler: func(c *Call) { c.Arg(0); c.Return(abi.EXCEPTION_CONTINUE_SEARCH) }},
+		Export{Name: "UnhandledExceptionFilter", ArgBytes: 4, Handler: unhandledExceptionFilter},
 		Export{Name: "SetErrorMode", ArgBytes: 4, Handler: func(c *Call) { c.Arg(0); c.Return(0) }},
 		Export{Name: "GetErrorMode", Handler: func(c *Call) { c.Return(0) }},
 		Export{Name: "IsProcessorFeaturePresent", ArgBytes: 4, Handler: isProcessorFeaturePresent},

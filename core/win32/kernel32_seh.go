@@ -11,7 +11,7 @@ func init() {
 		d.Add(
 			Export{Name: "AddVectoredExceptionHandler", ArgBytes: 8, Handler: addVectored},
 			Export{Name: "RemoveVectoredExceptionHandler", ArgBytes: 4, Handler: removeVectored},
-			Export{Name: "AddVectoredContinueHandler", ArgBytes: 8, Handler: addVectoredContinue, Note: "recorded; continue handlers are not called yet"},
+			Export{Name: "AddVectoredContinueHandler", ArgBytes: 8, Handler: addVectoredContinue},
 			Export{Name: "RemoveVectoredContinueHandler", ArgBytes: 4, Handler: removeVectoredContinue},
 		)
 	}
@@ -19,6 +19,12 @@ func init() {
 	ntdll.Add(
 		Export{Name: "RtlUnwind", ArgBytes: 16, Handler: rtlUnwind},
 		Export{Name: "RtlRaiseException", ArgBytes: 4, Handler: rtlRaiseException},
+		Export{Name: "NtContinue", ArgBytes: 8, Handler: ntContinue},
+		Export{Name: "ZwContinue", ArgBytes: 8, Handler: ntContinue},
+		Export{Name: "RtlAddVectoredExceptionHandler", ArgBytes: 8, Handler: addVectored},
+		Export{Name: "RtlRemoveVectoredExceptionHandler", ArgBytes: 4, Handler: removeVectored},
+		Export{Name: "RtlAddVectoredContinueHandler", ArgBytes: 8, Handler: addVectoredContinue},
+		Export{Name: "RtlRemoveVectoredContinueHandler", ArgBytes: 4, Handler: removeVectoredContinue},
 	)
 }
 
@@ -31,52 +37,72 @@ func nextVectoredID(c *Call) uint32 {
 	return 0x00D00000 | n<<4
 }
 
-func addVectored(c *Call) {
+// addVectored is AddVectoredExceptionHandler(First, Handler): the handler goes first in the call order when
+// First is nonzero, last otherwise; the result is the handle for RemoveVectoredExceptionHandler.
+func addVectored(c *Call) { c.Return(addVectoredKind(c, false)) }
+
+// addVectoredContinue is AddVectoredContinueHandler(First, Handler), ordered the same way among the continue
+// handlers (called after a handler continued execution).
+func addVectoredContinue(c *Call) { c.Return(addVectoredKind(c, true)) }
+
+func addVectoredKind(c *Call, cont bool) uint32 {
 	first, fn := c.Arg(0) != 0, c.Arg(1)
-	h := kernel.VectoredHandler{ID: nextVectoredID(c), Fn: fn}
+	h := kernel.VectoredHandler{ID: nextVectoredID(c), Fn: fn, Continue: cont}
 	if first {
 		c.P.Vectored = append([]kernel.VectoredHandler{h}, c.P.Vectored...)
 	} else {
 		c.P.Vectored = append(c.P.Vectored, h)
 	}
-	c.Return(h.ID)
+	return h.ID
 }
 
-func removeVectored(c *Call) {
+// removeVectored is RemoveVectoredExceptionHandler(Handle): 1 when the handle named a registered vectored
+// exception handler (now removed), 0 otherwise.
+func removeVectored(c *Call) { c.Return(removeVectoredKind(c, false)) }
+
+// removeVectoredContinue is RemoveVectoredContinueHandler(Handle).
+func removeVectoredContinue(c *Call) { c.Return(removeVectoredKind(c, true)) }
+
+func removeVectoredKind(c *Call, cont bool) uint32 {
 	id := c.Arg(0)
 	for i, h := range c.P.Vectored {
-		if h.ID == id {
+		if h.ID == id && h.Continue == cont {
 			c.P.Vectored = append(c.P.Vectored[:i:i], c.P.Vectored[i+1:]...)
-			c.Return(1)
-			return
+			return 1
 		}
 	}
-	c.Return(0)
+	return 0
 }
 
-// Continue handlers are kept in the process state (called by Windows after a handler continues execution).
-func addVectoredContinue(c *Call) {
-	c.Arg(0)
-	fn := c.Arg(1)
-	st := c.State()
-	list, _ := st.Ext["vectored-continue"].([]kernel.VectoredHandler)
-	h := kernel.VectoredHandler{ID: nextVectoredID(c), Fn: fn}
-	st.Ext["vectored-continue"] = append(list, h)
-	c.Return(h.ID)
-}
-
-func removeVectoredContinue(c *Call) {
-	id := c.Arg(0)
-	st := c.State()
-	list, _ := st.Ext["vectored-continue"].([]kernel.VectoredHandler)
-	for i, h := range list {
-		if h.ID == id {
-			st.Ext["vectored-continue"] = append(list[:i:i], list[i+1:]...)
-			c.Return(1)
-			return
-		}
+// ntContinue is NtContinue(CONTEXT*, TestAlert): the thread goes on with the registers of the CONTEXT (the
+// groups its ContextFlags name); it does not return.
+func ntContinue(c *Call) {
+	p := c.Arg(0)
+	if err := c.T.ReadContext(c.P.Space, p); err != nil {
+		c.Fault(p, false)
+		return
 	}
-	c.Return(0)
+	c.done = true
+	c.T.DropFramesBelow(c.T.CPU.Regs[cpu.ESP])
+}
+
+// unhandledExceptionFilter is UnhandledExceptionFilter(EXCEPTION_POINTERS*) as kernel32 runs it with no
+// debugger attached: the top-level filter of SetUnhandledExceptionFilter decides when there is one and does not
+// return EXCEPTION_CONTINUE_SEARCH; otherwise the answer is EXCEPTION_EXECUTE_HANDLER (the caller's __except
+// then ends the process with the exception code).
+func unhandledExceptionFilter(c *Call) {
+	ptrs := c.Arg(0)
+	f := c.P.UnhandledFilter
+	if f == 0 {
+		c.Return(abi.EXCEPTION_EXECUTE_HANDLER)
+		return
+	}
+	c.CallGuest(f, []uint32{ptrs}, func(c *Call, eax uint32) {
+		if eax == abi.EXCEPTION_CONTINUE_SEARCH {
+			eax = abi.EXCEPTION_EXECUTE_HANDLER
+		}
+		c.Return(eax)
+	})
 }
 
 // raiseException is RaiseException(code, flags, n, args): the exception is dispatched with the caller's
