@@ -386,7 +386,7 @@ async function launch() {
     return;
   }
   try {
-    await st.p.boot({ traceAPI: true });
+    await st.p.boot({ traceAPI: $("trace-on").checked });
     for (const f of st.files) await st.p.addFile("C:\\" + f.name, f.bytes);
     addTimeline({ text: `CreateProcess("${commandLine()}")` });
     const info = await st.p.createProcess(commandLine());
