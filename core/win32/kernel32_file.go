@@ -144,6 +144,9 @@ func (c *Call) fullPath(i int, wide bool) (string, abi.Errno) {
 }
 
 func createFile(c *Call, wide bool) {
+	if openPipeClient(c, wide) { // \\.\pipe\NAME: kernel32_npipe.go
+		return
+	}
 	full, e := c.fullPath(0, wide)
 	access, share, _, disp, flags := c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4), c.Arg(5)
 	if e != 0 {

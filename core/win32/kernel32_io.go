@@ -143,7 +143,9 @@ func readFile(c *Call) {
 	}
 	var data []byte
 	var wait bool
-	if pr, isPipe := o.(*PipeEnd); isPipe {
+	if pr, isPipe := o.(interface { // anonymous and named pipe ends
+		ReadErr(int) ([]byte, bool, abi.Errno)
+	}); isPipe {
 		var e abi.Errno
 		data, wait, e = pr.ReadErr(int(min(n, 16<<20)))
 		if e != 0 {

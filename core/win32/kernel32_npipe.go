@@ -1,4 +1,454 @@
 package win32
 
-// pipeServer is a named pipe: its instances (kernel32_npipe.go).
-type pipeServer struct{}
+// Named pipes: CreateNamedPipe, ConnectNamedPipe, CreateFile on \\.\pipe\NAME, WaitNamedPipe,
+// DisconnectNamedPipe, PeekNamedPipe, ReadFile/WriteFile on either end.
+//
+// A named pipe (pipeServer) is a machine-wide name with up to nMaxInstances instances; each instance is a
+// duplex connection between one server end and at most one client end, with a byte buffer each way (message
+// mode is treated as byte mode; buffers are unbounded, so a writer never blocks). An instance starts out
+// listening: a client's CreateFile connects to the first listening instance, before or during the server's
+// ConnectNamedPipe (which, if the client came first, fails with ERROR_PIPE_CONNECTED, as on Windows). Each end
+// object is signaled while it has data to read (or its peer is gone), so ReadFile blocks on it as on an
+// anonymous pipe. Closing one end breaks the pipe for the other (reads drain, then ERROR_BROKEN_PIPE; writes
+// fail with ERROR_NO_DATA); DisconnectNamedPipe cuts the client off (ERROR_PIPE_NOT_CONNECTED) and discards
+// unread data, and the instance listens again after the next ConnectNamedPipe. Overlapped I/O is not supported
+// (the calls complete synchronously).
+
+import (
+	"strings"
+
+	"github.com/peek32/peek32/core/kernel"
+	"github.com/peek32/peek32/core/win32/abi"
+)
+
+func init() {
+	kernel32.Add(
+		Export{Name: "CreateNamedPipeA", ArgBytes: 32, Handler: func(c *Call) { createNamedPipe(c, false) }, Note: "byte mode; no overlapped I/O"},
+		Export{Name: "CreateNamedPipeW", ArgBytes: 32, Handler: func(c *Call) { createNamedPipe(c, true) }, Note: "byte mode; no overlapped I/O"},
+		Export{Name: "ConnectNamedPipe", ArgBytes: 8, Handler: connectNamedPipe, Note: "synchronous"},
+		Export{Name: "DisconnectNamedPipe", ArgBytes: 4, Handler: disconnectNamedPipe},
+		Export{Name: "WaitNamedPipeA", ArgBytes: 8, Handler: func(c *Call) { waitNamedPipe(c, false) }},
+		Export{Name: "WaitNamedPipeW", ArgBytes: 8, Handler: func(c *Call) { waitNamedPipe(c, true) }},
+		Export{Name: "SetNamedPipeHandleState", ArgBytes: 16, Handler: setNamedPipeHandleState, Note: "modes accepted, byte semantics kept"},
+	)
+}
+
+// Constants not (yet) in abi.
+const (
+	errPipeBusy         abi.Errno = 231 // ERROR_PIPE_BUSY
+	errPipeNotConnected abi.Errno = 233 // ERROR_PIPE_NOT_CONNECTED
+	errPipeListening    abi.Errno = 536 // ERROR_PIPE_LISTENING
+	pipeUnlimited                 = 255 // PIPE_UNLIMITED_INSTANCES
+	fileFlagFirstPipe             = 0x00080000
+	nmpWaitDefault                = 0 // NMPWAIT_USE_DEFAULT_WAIT
+	pipePrefix                    = `\\.\pipe\`
+)
+
+// pipeServer is one pipe name and its instances.
+type pipeServer struct {
+	name           string // lower case, without the prefix
+	maxInstances   int
+	defaultTimeout uint32 // ms
+	instances      []*pipeInstance
+	// listen is pulsed when an instance starts listening (WaitNamedPipe waits on it).
+	listen *kernel.SyncEvent
+}
+
+// Instance states.
+const (
+	pipeListening    = iota // accepts a client
+	pipeConnected           // a client is connected
+	pipeClientGone          // the client closed its end; the server must disconnect
+	pipeDisconnected        // DisconnectNamedPipe: no client, not listening until ConnectNamedPipe
+)
+
+// pipeInstance is one server end and its (possible) client.
+type pipeInstance struct {
+	srv                *pipeServer
+	state              int
+	server, client     *NamedPipeEnd
+	toServer, toClient []byte
+	connected          *kernel.SyncEvent // signaled when a client connects
+	connecting         bool              // a ConnectNamedPipe is waiting
+}
+
+// NamedPipeEnd is the server or the client end of a named pipe instance.
+type NamedPipeEnd struct {
+	kernel.ObjectHeader
+	inst     *pipeInstance
+	isServer bool
+	detached bool // a client end the server disconnected
+	closed   bool
+}
+
+// pipeName returns the lower-case pipe name of a \\.\pipe\NAME path.
+func pipeName(path string) (string, bool) {
+	if len(path) <= len(pipePrefix) || !strings.EqualFold(path[:len(pipePrefix)], pipePrefix) {
+		return "", false
+	}
+	return strings.ToLower(strings.ReplaceAll(path[len(pipePrefix):], "/", `\`)), true
+}
+
+// peer returns the other end, or nil.
+func (e *NamedPipeEnd) peer() *NamedPipeEnd {
+	if e.isServer {
+		return e.inst.client
+	}
+	return e.inst.server
+}
+
+// readBuf returns the buffer e reads from.
+func (e *NamedPipeEnd) readBuf() *[]byte {
+	if e.isServer {
+		return &e.inst.toServer
+	}
+	return &e.inst.toClient
+}
+
+// status returns the error that reading or writing on e meets when no data is buffered (0: connected).
+func (e *NamedPipeEnd) status() abi.Errno {
+	if e.detached {
+		return errPipeNotConnected
+	}
+	switch e.inst.state {
+	case pipeListening:
+		if e.isServer {
+			return errPipeListening
+		}
+	case pipeDisconnected:
+		return errPipeNotConnected
+	case pipeClientGone:
+		return abi.ERROR_BROKEN_PIPE
+	}
+	if !e.isServer && e.inst.server.closed {
+		return abi.ERROR_BROKEN_PIPE
+	}
+	return 0
+}
+
+// ReadErr reads up to max buffered bytes; wait is true when the reader should block on e.
+func (e *NamedPipeEnd) ReadErr(max int) ([]byte, bool, abi.Errno) {
+	buf := e.readBuf()
+	if !e.detached && len(*buf) > 0 {
+		n := min(max, len(*buf))
+		out := append([]byte(nil), (*buf)[:n]...)
+		*buf = (*buf)[n:]
+		return out, false, 0
+	}
+	if st := e.status(); st != 0 {
+		if st == abi.ERROR_BROKEN_PIPE || st == errPipeNotConnected {
+			return nil, false, st
+		}
+		return nil, false, st
+	}
+	e.Reset()
+	return nil, true, 0
+}
+
+// Read implements ByteReader.
+func (e *NamedPipeEnd) Read(max int) ([]byte, bool) {
+	b, wait, _ := e.ReadErr(max)
+	return b, wait
+}
+
+// WriteErr sends b to the peer.
+func (e *NamedPipeEnd) WriteErr(b []byte) error {
+	if st := e.status(); st != 0 {
+		if st == abi.ERROR_BROKEN_PIPE {
+			return abi.ERROR_NO_DATA
+		}
+		return st
+	}
+	p := e.peer()
+	if p == nil {
+		return errPipeNotConnected
+	}
+	buf := p.readBuf()
+	*buf = append(*buf, b...)
+	p.Signal()
+	return nil
+}
+
+// Write implements Writer.
+func (e *NamedPipeEnd) Write(b []byte) { _ = e.WriteErr(b) }
+
+// FileType implements FileTyper.
+func (e *NamedPipeEnd) FileType() uint32 { return abi.FILE_TYPE_PIPE }
+
+// Peek returns the bytes e could read now and whether the pipe is broken.
+func (e *NamedPipeEnd) Peek() ([]byte, abi.Errno) {
+	if e.detached {
+		return nil, errPipeNotConnected
+	}
+	if b := *e.readBuf(); len(b) > 0 {
+		return b, 0
+	}
+	return nil, e.status()
+}
+
+func createNamedPipe(c *Call, wide bool) {
+	path, ok := c.strArg(0, wide)
+	openMode, maxInst, timeout, sa := c.Arg(1), c.Arg(3), c.Arg(6), c.Arg(7)
+	c.Arg(2)
+	if !ok {
+		c.Fail(abi.ERROR_NOACCESS, abi.InvalidHandleValue)
+		return
+	}
+	name, ok := pipeName(path)
+	if !ok {
+		// \\.\other\x names a device directory that does not exist (Wine 8 agrees); anything else is no
+		// pipe name at all.
+		e := abi.ERROR_INVALID_NAME
+		if strings.HasPrefix(path, `\\.\`) {
+			e = abi.ERROR_PATH_NOT_FOUND
+		}
+		c.Fail(e, abi.InvalidHandleValue)
+		return
+	}
+	if maxInst == 0 || maxInst > pipeUnlimited {
+		c.Fail(abi.ERROR_INVALID_PARAMETER, abi.InvalidHandleValue)
+		return
+	}
+	objs := c.S.objects()
+	srv := objs.pipes[name]
+	if srv != nil {
+		if openMode&fileFlagFirstPipe != 0 {
+			c.Fail(abi.ERROR_ACCESS_DENIED, abi.InvalidHandleValue)
+			return
+		}
+		if len(srv.instances) >= srv.maxInstances {
+			c.Fail(errPipeBusy, abi.InvalidHandleValue)
+			return
+		}
+	} else {
+		if timeout == 0 {
+			timeout = 50
+		}
+		srv = &pipeServer{name: name, maxInstances: int(maxInst), defaultTimeout: timeout,
+			listen: kernel.NewEvent("", true, false)}
+		objs.pipes[name] = srv
+	}
+	inst := &pipeInstance{srv: srv, connected: kernel.NewEvent("", true, false)}
+	end := &NamedPipeEnd{inst: inst, isServer: true}
+	inst.server = end
+	end.Init(kernel.TypePipe, path, func() {
+		end.closed = true
+		if cl := inst.client; cl != nil {
+			cl.Signal() // its reads see the broken pipe
+		}
+		for i, x := range srv.instances {
+			if x == inst {
+				srv.instances = append(srv.instances[:i], srv.instances[i+1:]...)
+				break
+			}
+		}
+		if len(srv.instances) == 0 && objs.pipes[name] == srv {
+			delete(objs.pipes, name)
+		}
+	})
+	srv.instances = append(srv.instances, inst)
+	inherit := false
+	if sa != 0 {
+		v, _ := c.R32(sa + 8)
+		inherit = v != 0
+	}
+	h, ok := c.P.Handles.Insert(end, abi.GENERIC_READ|abi.GENERIC_WRITE|abi.SYNCHRONIZE, inherit)
+	end.Unref()
+	if !ok {
+		c.Fail(abi.ERROR_TOO_MANY_OPEN_FILES, abi.InvalidHandleValue)
+		return
+	}
+	srv.listen.Signal()
+	srv.listen.Reset()
+	c.Succeed(uint32(h))
+}
+
+// serverEnd resolves argument i as the server end of a named pipe.
+func (c *Call) serverEnd(i int) (*NamedPipeEnd, bool) {
+	o, ok := c.Object(c.Arg(i))
+	e, isE := o.(*NamedPipeEnd)
+	return e, ok && isE && e.isServer
+}
+
+func connectNamedPipe(c *Call) {
+	e, ok := c.serverEnd(0)
+	c.Arg(1)
+	if !ok {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	inst := e.inst
+	switch inst.state {
+	case pipeConnected:
+		if inst.connecting {
+			inst.connecting = false
+			c.Succeed(1)
+			return
+		}
+		c.Fail(abi.ERROR_PIPE_CONNECTED, 0)
+		return
+	case pipeClientGone:
+		inst.connecting = false
+		c.Fail(abi.ERROR_NO_DATA, 0)
+		return
+	case pipeDisconnected:
+		inst.state = pipeListening
+		inst.srv.listen.Signal()
+		inst.srv.listen.Reset()
+	}
+	inst.connecting = true
+	inst.connected.Reset()
+	c.Block([]kernel.Object{inst.connected}, false, 0, false)
+}
+
+// openPipeClient is CreateFile on \\.\pipe\NAME (called first by createFile); it reports whether the path was a
+// pipe path (and the call has been completed).
+func openPipeClient(c *Call, wide bool) bool {
+	path, ok := c.strArg(0, wide)
+	if !ok {
+		return false
+	}
+	name, isPipe := pipeName(path)
+	if !isPipe {
+		return false
+	}
+	access, sa := c.Arg(1), c.Arg(3)
+	srv := c.S.objects().pipes[name]
+	if srv == nil {
+		c.Fail(abi.ERROR_FILE_NOT_FOUND, abi.InvalidHandleValue)
+		return true
+	}
+	var inst *pipeInstance
+	for _, x := range srv.instances {
+		if x.state == pipeListening && !x.server.closed {
+			inst = x
+			break
+		}
+	}
+	if inst == nil {
+		c.Fail(errPipeBusy, abi.InvalidHandleValue)
+		return true
+	}
+	end := &NamedPipeEnd{inst: inst}
+	end.Init(kernel.TypePipe, path, func() {
+		end.closed = true
+		if !end.detached && inst.client == end {
+			inst.state = pipeClientGone
+			inst.server.Signal() // its reads see the broken pipe
+		}
+	})
+	inst.client, inst.state = end, pipeConnected
+	inst.toServer, inst.toClient = nil, nil
+	inst.connected.Signal()
+	inherit := false
+	if sa != 0 {
+		v, _ := c.R32(sa + 8)
+		inherit = v != 0
+	}
+	h, ok := c.P.Handles.Insert(end, access|abi.SYNCHRONIZE, inherit)
+	end.Unref()
+	if !ok {
+		c.Fail(abi.ERROR_TOO_MANY_OPEN_FILES, abi.InvalidHandleValue)
+		return true
+	}
+	c.Succeed(uint32(h))
+	return true
+}
+
+func disconnectNamedPipe(c *Call) {
+	e, ok := c.serverEnd(0)
+	if !ok {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	inst := e.inst
+	if cl := inst.client; cl != nil {
+		cl.detached = true
+		cl.Signal()
+		inst.client = nil
+	}
+	inst.toServer, inst.toClient = nil, nil
+	inst.state = pipeDisconnected
+	c.Return(1)
+}
+
+func waitNamedPipe(c *Call, wide bool) {
+	path, ok := c.strArg(0, wide)
+	ms := c.Arg(1)
+	if !ok {
+		c.Fail(abi.ERROR_NOACCESS, 0)
+		return
+	}
+	name, isPipe := pipeName(path)
+	if !isPipe {
+		c.Fail(abi.ERROR_BAD_PATHNAME, 0)
+		return
+	}
+	srv := c.S.objects().pipes[name]
+	if srv == nil {
+		c.T.TimedOut()
+		c.Fail(abi.ERROR_FILE_NOT_FOUND, 0)
+		return
+	}
+	for _, x := range srv.instances {
+		if x.state == pipeListening && !x.server.closed {
+			c.T.TimedOut()
+			c.Return(1)
+			return
+		}
+	}
+	if c.T.TimedOut() {
+		c.Fail(abi.ERROR_SEM_TIMEOUT, 0)
+		return
+	}
+	if ms == nmpWaitDefault {
+		ms = srv.defaultTimeout
+	}
+	var timeout uint64
+	if ms != abi.INFINITE {
+		timeout = max(uint64(ms)*c.K.InstrPerMs(), 1)
+	}
+	c.Block([]kernel.Object{srv.listen}, false, timeout, false)
+}
+
+func setNamedPipeHandleState(c *Call) {
+	o, ok := c.Object(c.Arg(0))
+	c.Arg(1)
+	switch o.(type) {
+	case *NamedPipeEnd, *PipeEnd:
+	default:
+		ok = false
+	}
+	if !ok {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	c.Return(1)
+}
+
+// peekNamedPipeEnd is PeekNamedPipe on a named pipe end (called by peekNamedPipe); false if o is not one.
+func peekNamedPipeEnd(c *Call, o kernel.Object) bool {
+	e, ok := o.(*NamedPipeEnd)
+	if !ok {
+		return false
+	}
+	buf, size, pread, pavail, pleft := c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4), c.Arg(5)
+	data, st := e.Peek()
+	if st != 0 {
+		c.Fail(st, 0)
+		return true
+	}
+	n := min(uint32(len(data)), size)
+	if buf != 0 && n > 0 && !c.WriteBytes(buf, data[:n]) {
+		c.Fail(abi.ERROR_NOACCESS, 0)
+		return true
+	}
+	for _, w := range []struct{ p, v uint32 }{{pread, n}, {pavail, uint32(len(data))}, {pleft, 0}} {
+		if w.p != 0 && !c.W32(w.p, w.v) {
+			c.Fail(abi.ERROR_NOACCESS, 0)
+			return true
+		}
+	}
+	c.Return(1)
+	return true
+}

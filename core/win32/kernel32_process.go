@@ -310,6 +310,9 @@ func peekNamedPipe(c *Call) {
 	e, isPipe := o.(*PipeEnd)
 	buf, size, pread, pavail, pleft := c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4), c.Arg(5)
 	if !ok || !isPipe {
+		if peekNamedPipeEnd(c, o) { // kernel32_npipe.go
+			return
+		}
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
 	}
