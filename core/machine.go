@@ -41,6 +41,10 @@ type Config struct {
 	FS *vfs.FS
 	// Quantum is the scheduler's time slice in instructions (0: the kernel's default).
 	Quantum uint64
+	// StarveAfter is how long, in instructions of virtual time, a runnable thread may go without the CPU
+	// before the scheduler's anti-starvation boost gives it a slice at priority 15 (0: the kernel's default,
+	// 4 s of virtual time).
+	StarveAfter uint64
 }
 
 // Machine is one emulated Windows machine.
@@ -66,7 +70,8 @@ func NewMachine(cfg Config) (*Machine, error) {
 	}
 	m := &Machine{cfg: cfg, mem: mm.NewMachine(cfg.CommitLimit), stdin: map[uint32]*win32.Console{}}
 	m.sys = win32.New(win32.Config{Files: cfg.FS, FS: cfg.FS, TraceAPI: cfg.TraceAPI})
-	m.k = kernel.New(kernel.Config{Mem: m.mem, System: m.sys, Emit: m.emit, Quantum: cfg.Quantum})
+	m.k = kernel.New(kernel.Config{Mem: m.mem, System: m.sys, Emit: m.emit, Quantum: cfg.Quantum,
+		StarveAfter: cfg.StarveAfter})
 	m.sys.Attach(m.k)
 	cfg.FS.Clock = m.k.SystemTime
 	if _, err := m.k.Boot(); err != nil {

@@ -113,9 +113,7 @@ func (k *Kernel) endThread(t *Thread, code uint32) {
 	for i, x := range k.threads {
 		if x == t {
 			k.threads = append(k.threads[:i], k.threads[i+1:]...)
-			if k.next > i {
-				k.next--
-			}
+			k.schedRemoved(i, t)
 			break
 		}
 	}

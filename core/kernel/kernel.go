@@ -46,19 +46,28 @@ type Config struct {
 	Emit func(Event)
 	// BootTime is the FILETIME (100 ns since 1601) at clock 0 (default 2026-01-01 00:00:00 UTC).
 	BootTime uint64
+	// StarveAfter is the virtual time, in instructions, a runnable thread may go without the CPU before the
+	// scheduler boosts it to priority 15 for one slice (default 4 s of virtual time, as Windows; priority.go).
+	StarveAfter uint64
 }
 
 // Kernel is the machine's kernel: every process and thread, the ID pool, the clock and the scheduler. It is not
 // safe for concurrent use; one goroutine drives it (the facade's).
 type Kernel struct {
-	cfg      Config
-	mem      *mm.Machine
-	sys      System
-	ids      *IDPool
-	procs    []*Process // every process whose object still exists, creation order
-	threads  []*Thread  // live threads, scheduling order
-	next     int        // round-robin position in threads
-	clock    uint64     // virtual time in instructions (retired instructions + idle jumps)
+	cfg     Config
+	mem     *mm.Machine
+	sys     System
+	ids     *IDPool
+	procs   []*Process // every process whose object still exists, creation order
+	threads []*Thread  // live threads, scheduling order
+	// nextAt is the round-robin position in threads of each priority level; yield ends the running slice
+	// after the current API call; skip is a thread that gave up the CPU to any other (SwitchToThread).
+	nextAt [32]int
+	yield  bool
+	skip   *Thread
+	// names is the machine-wide namespace of named objects (namespace.go).
+	names    *Namespace
+	clock    uint64 // virtual time in instructions (retired instructions + idle jumps)
 	cur      *Thread
 	explorer *Process
 	// protos are prototype mappings of images (one address space each, never run): processes map an image by
@@ -79,6 +88,9 @@ func New(cfg Config) *Kernel {
 	}
 	if cfg.InstrPerMs == 0 {
 		cfg.InstrPerMs = 100000
+	}
+	if cfg.StarveAfter == 0 {
+		cfg.StarveAfter = 4000 * cfg.InstrPerMs
 	}
 	if cfg.BootTime == 0 {
 		cfg.BootTime = 134116992000000000 // 2026-01-01T00:00:00Z as a FILETIME

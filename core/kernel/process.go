@@ -43,6 +43,8 @@ type Process struct {
 	// (SetUnhandledExceptionFilter). The system layer's APIs maintain them; DispatchException uses them.
 	Vectored        []VectoredHandler
 	UnhandledFilter uint32
+	// priorityClass is the PROCESS priority class (0: NORMAL_PRIORITY_CLASS; priority.go).
+	priorityClass uint32
 
 	kernel      *Kernel
 	threads     []*Thread // live threads, creation order

@@ -40,8 +40,9 @@ func (k *Kernel) RequestStop(t *Thread, reason string) {
 	k.stop, k.stopThrd, k.stopWhy = true, t, reason
 }
 
-// Run schedules every live thread of every process, round robin in creation order with time slices of
-// Config.Quantum instructions, until budget instructions have run or nothing can run. When every thread waits
+// Run schedules every live thread of every process with time slices of Config.Quantum instructions — the
+// highest priority first, round robin in creation order within a priority level, with an anti-starvation
+// boost (priority.go) — until budget instructions have run or nothing can run. When every thread waits
 // and some wait has a deadline, virtual time jumps to it (a sleeping machine does not spin). The order of events
 // depends only on the inputs, so two runs interleave identically.
 func (k *Kernel) Run(budget uint64) RunResult {
@@ -85,25 +86,68 @@ func (k *Kernel) Run(budget uint64) RunResult {
 	return RunResult{Status: RunBudget, Ran: ran}
 }
 
-// pick returns the next runnable thread after the last one picked, or nil.
+// pick returns the thread that gets the next slice, or nil when none is runnable: a runnable thread of the
+// highest effective priority, round robin in creation order among the threads of that level (priority.go
+// states the rule, with its anti-starvation boost). A thread that gave the CPU to any other (SwitchToThread)
+// is passed over once if another thread is runnable.
 func (k *Kernel) pick() *Thread {
+	skip := k.skip
+	k.skip = nil
+	best, skipReady := -1, false
+	for _, t := range k.threads {
+		if !t.Runnable() {
+			t.readySince, t.boosted = 0, false
+			continue
+		}
+		if t.readySince == 0 {
+			t.readySince = k.clock + 1
+		}
+		p := k.effectivePriority(t)
+		if t == skip {
+			skipReady = true
+			continue
+		}
+		if p > best {
+			best = p
+		}
+	}
+	if best < 0 {
+		if skipReady {
+			return skip
+		}
+		return nil
+	}
 	n := len(k.threads)
 	for i := 0; i < n; i++ {
-		j := (k.next + i) % n
-		if t := k.threads[j]; t.Runnable() {
-			k.next = (j + 1) % n
+		j := (k.nextAt[best] + i) % n
+		if t := k.threads[j]; t != skip && t.Runnable() && k.effectivePriority(t) == best {
+			k.nextAt[best] = (j + 1) % n
 			return t
 		}
 	}
 	return nil
 }
 
+// schedRemoved keeps the round-robin positions in step when the thread at index i of k.threads leaves it.
+func (k *Kernel) schedRemoved(i int, t *Thread) {
+	for l := range k.nextAt {
+		if k.nextAt[l] > i {
+			k.nextAt[l]--
+		}
+	}
+	if k.skip == t {
+		k.skip = nil
+	}
+}
+
 // runSlice runs t for up to slice instructions, handling API thunks, kernel stubs and exceptions as they come.
 // It reports the instructions used and whether a breakpoint stopped it.
 func (k *Kernel) runSlice(t *Thread, slice uint64) (used uint64, breakpoint bool) {
 	k.cur = t
+	k.yield = false
 	_ = k.updateSharedTime(t.Proc.Space)
-	for used < slice && t.Runnable() && !k.stop {
+	defer func() { t.readySince, t.boosted = 0, false }()
+	for used < slice && t.Runnable() && !k.stop && !k.yield {
 		before := t.CPU.Count
 		r := t.CPU.Run(slice - used)
 		n := t.CPU.Count - before

@@ -68,6 +68,12 @@ type Thread struct {
 	// tlsArray is the ThreadLocalStoragePointer array; tlsBlocks the static-TLS block per index.
 	tlsArray  uint32
 	tlsBlocks map[int]uint32
+	// priority is the relative priority (THREAD_PRIORITY_*); readySince is 1 + the clock when the thread was
+	// last seen runnable without the CPU (0: running or not runnable); boosted marks an anti-starvation boost
+	// for the next slice (priority.go).
+	priority   int
+	readySince uint64
+	boosted    bool
 }
 
 // guestFrame is one outstanding CallGuest: the ESP to restore, where the return address was pushed (retSP) and
