@@ -88,11 +88,12 @@ func copyBetween(dst *mm.Space, da uint32, src *mm.Space, sa uint32, n uint32, f
 	return done, true
 }
 
-// forceWrite writes b to committed, accessible (not PAGE_NOACCESS) pages whatever their protection, as
-// WriteProcessMemory does for read-only code; shared frames are still copied first.
+// forceWrite writes b to committed code pages (PAGE_EXECUTE, PAGE_EXECUTE_READ) as Windows' WriteProcessMemory
+// does: it makes them writable for the write and restores them. Read-only and no-access data pages are not
+// written (ERROR_NOACCESS). Shared frames are still copied first.
 func forceWrite(s *mm.Space, a uint32, b []byte) bool {
 	info := s.PageInfo(a)
-	if info.State != mm.StateCommit || info.Prot&(mm.ProtRead|mm.ProtWrite|mm.ProtExec|mm.ProtCopy) == 0 {
+	if info.State != mm.StateCommit || info.Prot&mm.ProtExec == 0 || info.Prot&mm.ProtGuard != 0 {
 		return false
 	}
 	return s.WriteBytes(a, b, mm.AccessWrite|mm.AccessForce) == nil
@@ -134,7 +135,10 @@ func writeProcessMemory(c *Call) {
 		return
 	}
 	if !ok {
-		if _, ok := c.ReadBytes(buf+put, 1); !ok {
+		// A target page that is committed but not writable is ERROR_NOACCESS (kernel32 refuses to unprotect
+		// data pages); an unmapped one, or an unreadable source, ERROR_PARTIAL_COPY.
+		info := p.Space.PageInfo(base + put)
+		if _, srcOK := c.ReadBytes(buf+put, 1); srcOK && info.State == mm.StateCommit {
 			c.Fail(abi.ERROR_NOACCESS, 0)
 			return
 		}
