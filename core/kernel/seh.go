@@ -286,8 +286,6 @@ func (t *Thread) validFrame(f uint32) bool {
 	if err1 != nil || err2 != nil {
 		base, limit = t.StackBase, t.StackLimit
 	}
-	// The stack grows on demand below StackLimit; frames there are as valid as the committed ones.
-	limit = min(limit, t.StackLimit, max(t.StackAlloc, limit-0x100000))
 	return f&3 == 0 && f >= limit && f <= base-8
 }
 
