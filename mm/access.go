@@ -209,6 +209,58 @@ func (s *Space) Write64(a uint32, v uint64) bool {
 	return s.write64Slow(a, v)
 }
 
+// TLB-only forms. Read32, Write32 and the others are a TLB probe plus a call to their slow path,
+// which puts them over Go's inlining budget; an interpreter's hot loop inlines these instead and
+// calls the full accessor only on a miss:
+//
+//	v, ok := s.Read32TLB(a)
+//	if !ok {
+//		v, ok = s.Read32(a)
+//	}
+//
+// A hit (ok=true) is exactly the fast path of the full accessor. A miss does nothing: no fault is
+// recorded, no guard page consumed, no TLB entry filled; it only means "ask the full accessor",
+// which then succeeds or faults as usual.
+
+// Read8TLB reads a byte if its page is in the read TLB.
+func (s *Space) Read8TLB(a uint32) (uint8, bool) {
+	e := &s.rtlb[uint8(a>>pageShift)]
+	if e.tag == a>>pageShift {
+		return e.page[a&pageMask], true
+	}
+	return 0, false
+}
+
+// Read32TLB reads a little-endian uint32 if it lies within one page held by the read TLB.
+func (s *Space) Read32TLB(a uint32) (uint32, bool) {
+	e := &s.rtlb[uint8(a>>pageShift)]
+	if e.tag == (a+3)>>pageShift {
+		return le.Uint32(e.page[a&pageMask:]), true
+	}
+	return 0, false
+}
+
+// Write8TLB writes a byte if its page is in the write TLB, and reports whether it did.
+func (s *Space) Write8TLB(a uint32, v uint8) bool {
+	e := &s.wtlb[uint8(a>>pageShift)]
+	if e.tag == a>>pageShift {
+		e.page[a&pageMask] = v
+		return true
+	}
+	return false
+}
+
+// Write32TLB writes a little-endian uint32 if it lies within one page held by the write TLB, and
+// reports whether it did.
+func (s *Space) Write32TLB(a uint32, v uint32) bool {
+	e := &s.wtlb[uint8(a>>pageShift)]
+	if e.tag == (a+3)>>pageShift {
+		le.PutUint32(e.page[a&pageMask:], v)
+		return true
+	}
+	return false
+}
+
 func (s *Space) mode() Access {
 	if s.isKernel {
 		return AccessKernel
@@ -447,6 +499,13 @@ func (s *Space) PageGen(a uint32) uint32 {
 	}
 	return 0
 }
+
+// GenEpoch returns the machine-wide generation sequence: it changes whenever any page generation
+// (PageGen) of any Space of the machine changes, and only then (nextGen is the only source of
+// generations). So while GenEpoch returns the value it returned when a cached translation was
+// last checked, every PageGen is unchanged too and the per-page checks can be skipped. Like PageGen
+// it wraps after 2^32 changes. Reading it is two loads; it allocates nothing.
+func (s *Space) GenEpoch() uint32 { return s.m.genSeq }
 
 // MarkCode records that the page holding a has cached translations: from now on every write to it
 // (and to its frame, through any space) goes through the slow path and bumps its generation. The

@@ -255,7 +255,16 @@ func (h *harness) run(data []byte) {
 	r := &opReader{data: data}
 	for !r.done() {
 		h.step++
+		epoch, gens := h.m.kernel.GenEpoch(), h.allGens()
 		h.op(r)
+		if h.m.kernel.GenEpoch() == epoch {
+			// GenEpoch's contract: unchanged epoch, unchanged generations.
+			for _, g := range gens {
+				if g.space.PageGen(g.addr) != g.gen {
+					h.fatalf("page %#x changed generation without a GenEpoch change", g.addr)
+				}
+			}
+		}
 		if err := h.m.Verify(); err != nil {
 			h.fatalf("invariants: %v", err)
 		}
@@ -606,6 +615,23 @@ func (h *harness) refString(rs *refSpace, a uint32, max int, wide bool) (string,
 		a++
 	}
 	return string(out), &Error{"read-string", a, 0, ErrTooLong}
+}
+
+type pageGen struct {
+	space *Space
+	addr  uint32
+	gen   uint32
+}
+
+// allGens records the generation of every page the model knows, in every space.
+func (h *harness) allGens() []pageGen {
+	var g []pageGen
+	for i, rs := range h.ref.spaces {
+		for pn := range rs.pages {
+			g = append(g, pageGen{h.spaces[i], pn << pageShift, h.spaces[i].PageGen(pn << pageShift)})
+		}
+	}
+	return g
 }
 
 type codePage struct {

@@ -16,6 +16,7 @@ type block struct {
 	start, end   uint32 // [start, end): end is the fall-through address
 	page0, page1 uint32 // pages the bytes came from (page1 == page0 unless the last instruction crosses)
 	gen0, gen1   uint32 // their mm.PageGen at translation
+	epoch        uint32 // mm.Space.GenEpoch when gen0/gen1 were last found current
 	thunk        bool   // start lies in a thunk range: Run stops with StopThunk
 	bp           bool   // start is a breakpoint address
 	dead         bool   // dropped from the cache (a CPU's resume pointer must not use it)
@@ -50,10 +51,24 @@ func (b *block) valid(mem *mm.Space) bool {
 	return mem.PageGen(b.page0) == b.gen0 && (b.page1 == b.page0 || mem.PageGen(b.page1) == b.gen1)
 }
 
+// current reports whether b's pages are unchanged since translation, given the space's GenEpoch:
+// when the epoch is the one b was last found current at, no generation has changed and the page
+// checks are skipped; otherwise they run and, if they pass, b remembers the new epoch.
+func (b *block) current(mem *mm.Space, epoch uint32) bool {
+	if b.epoch == epoch {
+		return true
+	}
+	if !b.valid(mem) {
+		return false
+	}
+	b.epoch = epoch
+	return true
+}
+
 // lookup returns the current block at addr, translating it if needed.
 func (k *Cache) lookup(c *CPU, addr uint32) *block {
 	b := k.blocks[addr]
-	if b == nil || (!b.valid(k.mem) && !k.revalidate(b)) {
+	if b == nil || (!b.current(k.mem, k.mem.GenEpoch()) && !k.revalidate(b)) {
 		b = k.translate(c, addr)
 	}
 	k.fast[fastSlot(addr)] = b
@@ -80,6 +95,7 @@ func (k *Cache) revalidate(b *block) bool {
 	}
 	b.gen0 = mem.PageGen(b.page0)
 	b.gen1 = mem.PageGen(b.page1)
+	b.epoch = mem.GenEpoch()
 	k.Revalidations++
 	return true
 }
@@ -121,6 +137,7 @@ func (k *Cache) translate(c *CPU, addr uint32) *block {
 	// Generations are read before fetching: a fetch that consumes a guard page bumps the
 	// generation, so the block that reports the guard fault is retranslated next time.
 	b.gen0 = mem.PageGen(b.page0)
+	b.epoch = mem.GenEpoch() // read with the generations: a change during the fetch shows as a new epoch
 	_, b.bp = k.bps[addr]
 	if c.inThunk(addr) {
 		b.thunk = true

@@ -42,6 +42,13 @@ const (
 	fastAddRM
 	fastPushI
 	fastAddMR
+	fastShlRI   // SHL r32, imm8 with a non-zero count (mod 32)
+	fastShrRI   // SHR r32, imm8 likewise
+	fastSarRI   // SAR r32, imm8 likewise
+	fastMovzxRR // MOVZX r32, r8/r16
+	fastMovzxRM // MOVZX r32, byte [mem]
+	fastMovsxRM // MOVSX r32, byte [mem]
+	fastMovM8R  // MOV byte [mem], r8
 )
 
 // fastOf picks the inline implementation for a translated instruction.
@@ -79,6 +86,9 @@ func fastOf(in *Inst) uint8 {
 		case formMI:
 			return fastMovMI
 		}
+		if a1 := in.Args[1]; a0.Kind == argMem && a0.Size == 1 && a1.Kind == argReg && a1.Size == 1 {
+			return fastMovM8R
+		}
 	case x86asm.ADD:
 		switch in.Form {
 		case formRM:
@@ -99,6 +109,32 @@ func fastOf(in *Inst) uint8 {
 		return pick(fastCmpRR, fastCmpRI)
 	case x86asm.AND:
 		return pick(fastAndRR, fastAndRI)
+	case x86asm.SHL, x86asm.SHR, x86asm.SAR:
+		// Only counts that shift: a zero count leaves the flags alone, which the handler does.
+		a1 := in.Args[1]
+		if a0.Kind == argReg && a0.Size == 4 && a1.Kind == argImm && a1.Reg == 0 && in.Imm&31 != 0 {
+			switch x86asm.Op(in.Op) {
+			case x86asm.SHL:
+				return fastShlRI
+			case x86asm.SHR:
+				return fastShrRI
+			}
+			return fastSarRI
+		}
+	case x86asm.MOVZX, x86asm.MOVSX:
+		a1 := in.Args[1]
+		if a0.Kind != argReg || a0.Size != 4 {
+			break
+		}
+		switch {
+		case a1.Kind == argMem && a1.Size == 1:
+			if x86asm.Op(in.Op) == x86asm.MOVZX {
+				return fastMovzxRM
+			}
+			return fastMovsxRM
+		case a1.Kind == argReg && (a1.Size == 1 || a1.Size == 2) && x86asm.Op(in.Op) == x86asm.MOVZX:
+			return fastMovzxRR
+		}
 	case x86asm.OR:
 		return pick(fastOrRR, fastOrRI)
 	case x86asm.XOR:

@@ -12,14 +12,14 @@ func (c *CPU) Run(budget uint64) StopReason {
 		eip := c.EIP
 		var b *block
 		start := 0
+		epoch := mem.GenEpoch()
 		if r := c.resume; r != nil && !r.dead && c.resumeIdx < len(r.insts) && r.insts[c.resumeIdx].Addr == eip &&
-			mem.PageGen(r.page0) == r.gen0 && (r.page1 == r.page0 || mem.PageGen(r.page1) == r.gen1) {
+			r.current(mem, epoch) {
 			// Continue a block that the budget cut short, instead of translating one that starts here.
 			b, start = r, c.resumeIdx
 		} else {
 			b = k.fast[fastSlot(eip)]
-			if b == nil || b.start != eip || mem.PageGen(b.page0) != b.gen0 ||
-				(b.page1 != b.page0 && mem.PageGen(b.page1) != b.gen1) {
+			if b == nil || b.start != eip || (b.epoch != epoch && !b.current(mem, epoch)) {
 				b = k.lookup(c, eip)
 			}
 			if b.thunk {
@@ -59,21 +59,33 @@ func (c *CPU) Run(budget uint64) StopReason {
 			case fastMovRI:
 				c.Regs[in.Args[0].Reg&7] = in.Imm
 			case fastMovRM:
-				if v, ok := mem.Read32(c.eaFlat(in)); ok {
+				addr := c.eaFlat(in)
+				v, ok := mem.Read32TLB(addr) // inlined TLB hit; the full accessor on a miss
+				if !ok {
+					v, ok = mem.Read32(addr)
+				}
+				if ok {
 					c.Regs[in.Args[0].Reg&7] = v
 				} else {
 					r = c.memFault()
 				}
 			case fastMovMR:
-				if !mem.Write32(c.eaFlat(in), c.Regs[in.Args[1].Reg&7]) {
+				addr, v := c.eaFlat(in), c.Regs[in.Args[1].Reg&7]
+				if !mem.Write32TLB(addr, v) && !mem.Write32(addr, v) {
 					r = c.memFault()
 				}
 			case fastMovMI:
-				if !mem.Write32(c.eaFlat(in), in.Imm) {
+				addr := c.eaFlat(in)
+				if !mem.Write32TLB(addr, in.Imm) && !mem.Write32(addr, in.Imm) {
 					r = c.memFault()
 				}
 			case fastCmpRM, fastAddRM:
-				if v, ok := mem.Read32(c.eaFlat(in)); ok {
+				addr := c.eaFlat(in)
+				v, ok := mem.Read32TLB(addr)
+				if !ok {
+					v, ok = mem.Read32(addr)
+				}
+				if ok {
 					d := &c.Regs[in.Args[0].Reg&7]
 					a := *d
 					if in.Fast == fastCmpRM {
@@ -87,9 +99,13 @@ func (c *CPU) Run(budget uint64) StopReason {
 				}
 			case fastAddMR:
 				addr := c.eaFlat(in)
-				if a, ok := mem.Read32(addr); ok {
+				a, ok := mem.Read32TLB(addr)
+				if !ok {
+					a, ok = mem.Read32(addr)
+				}
+				if ok {
 					v := c.Regs[in.Args[1].Reg&7]
-					if mem.Write32(addr, a+v) {
+					if mem.Write32TLB(addr, a+v) || mem.Write32(addr, a+v) {
 						c.setLazy4(lazyAdd, a, v, a+v)
 					} else {
 						r = c.memFault()
@@ -98,14 +114,19 @@ func (c *CPU) Run(budget uint64) StopReason {
 					r = c.memFaultRMW()
 				}
 			case fastCmpMI:
-				if a, ok := mem.Read32(c.eaFlat(in)); ok {
+				addr := c.eaFlat(in)
+				a, ok := mem.Read32TLB(addr)
+				if !ok {
+					a, ok = mem.Read32(addr)
+				}
+				if ok {
 					c.setLazy4(lazySub, a, in.Imm, a-in.Imm)
 				} else {
 					r = c.memFault()
 				}
 			case fastPushI:
 				sp := c.Regs[ESP] - 4
-				if mem.Write32(sp, in.Imm) {
+				if mem.Write32TLB(sp, in.Imm) || mem.Write32(sp, in.Imm) {
 					c.Regs[ESP] = sp
 				} else {
 					r = c.memFault()
@@ -168,6 +189,47 @@ func (c *CPU) Run(budget uint64) StopReason {
 					c.setLazy4(lazyDec, a, 1, a-1)
 					c.lf.cin = cin
 				}
+			case fastShlRI:
+				d := &c.Regs[in.Args[0].Reg&7]
+				a, cnt := *d, in.Imm&31
+				res := a << cnt
+				cf := a>>(32-cnt)&1 != 0
+				*d = res
+				c.setFlagsArith(szp(res, 4) | flagIf(cf, FlagCF) | flagIf((res>>31 != 0) != cf, FlagOF))
+			case fastShrRI:
+				d := &c.Regs[in.Args[0].Reg&7]
+				a, cnt := *d, in.Imm&31
+				res := a >> cnt
+				*d = res
+				c.setFlagsArith(szp(res, 4) | flagIf(a>>(cnt-1)&1 != 0, FlagCF) | flagIf(a>>31 != 0, FlagOF))
+			case fastSarRI:
+				d := &c.Regs[in.Args[0].Reg&7]
+				sa, cnt := int32(*d), in.Imm&31
+				res := uint32(sa >> cnt)
+				*d = res
+				c.setFlagsArith(szp(res, 4) | flagIf(sa>>(cnt-1)&1 != 0, FlagCF))
+			case fastMovzxRR:
+				c.Regs[in.Args[0].Reg&7] = c.getReg(in.Args[1].Reg, in.Args[1].Size)
+			case fastMovzxRM, fastMovsxRM:
+				addr := c.eaFlat(in)
+				v, ok := mem.Read8TLB(addr)
+				if !ok {
+					v, ok = mem.Read8(addr)
+				}
+				if ok {
+					if in.Fast == fastMovzxRM {
+						c.Regs[in.Args[0].Reg&7] = uint32(v)
+					} else {
+						c.Regs[in.Args[0].Reg&7] = uint32(int32(int8(v)))
+					}
+				} else {
+					r = c.memFault()
+				}
+			case fastMovM8R:
+				addr, v := c.eaFlat(in), uint8(c.getReg(in.Args[1].Reg, 1))
+				if !mem.Write8TLB(addr, v) && !mem.Write8(addr, v) {
+					r = c.memFault()
+				}
 			case fastLea:
 				c.Regs[in.Args[0].Reg&7] = c.eaFlat(in)
 			case fastJcc:
@@ -203,13 +265,18 @@ func (c *CPU) Run(budget uint64) StopReason {
 				c.EIP = in.Imm
 			case fastPushR:
 				sp := c.Regs[ESP] - 4
-				if mem.Write32(sp, c.Regs[in.Args[0].Reg&7]) {
+				v := c.Regs[in.Args[0].Reg&7]
+				if mem.Write32TLB(sp, v) || mem.Write32(sp, v) {
 					c.Regs[ESP] = sp
 				} else {
 					r = c.memFault()
 				}
 			case fastPopR:
-				if v, ok := mem.Read32(c.Regs[ESP]); ok {
+				v, ok := mem.Read32TLB(c.Regs[ESP])
+				if !ok {
+					v, ok = mem.Read32(c.Regs[ESP])
+				}
+				if ok {
 					c.Regs[ESP] += 4
 					c.Regs[in.Args[0].Reg&7] = v
 				} else {
@@ -217,14 +284,19 @@ func (c *CPU) Run(budget uint64) StopReason {
 				}
 			case fastCallRel:
 				sp := c.Regs[ESP] - 4
-				if mem.Write32(sp, in.Addr+uint32(in.Len)) {
+				ret := in.Addr + uint32(in.Len)
+				if mem.Write32TLB(sp, ret) || mem.Write32(sp, ret) {
 					c.Regs[ESP] = sp
 					c.EIP = in.Imm
 				} else {
 					r = c.memFault()
 				}
 			case fastRet:
-				if v, ok := mem.Read32(c.Regs[ESP]); ok {
+				v, ok := mem.Read32TLB(c.Regs[ESP])
+				if !ok {
+					v, ok = mem.Read32(c.Regs[ESP])
+				}
+				if ok {
 					c.Regs[ESP] += 4
 					c.EIP = v
 				} else {
@@ -254,8 +326,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 				n = i + 1
 				goto next
 			}
-			if in.Check && i+1 < n && (mem.PageGen(b.page0) != b.gen0 ||
-				(b.page1 != b.page0 && mem.PageGen(b.page1) != b.gen1)) {
+			if in.Check && i+1 < n && mem.GenEpoch() != b.epoch && !b.current(mem, mem.GenEpoch()) {
 				// The instruction wrote to this block's code page: leave the block so the
 				// rest is looked up (and retranslated if its bytes changed).
 				c.Count -= uint64(n - i - 1)
