@@ -65,6 +65,8 @@ type Kernel struct {
 	nextAt [32]int
 	yield  bool
 	skip   *Thread
+	// prioritiesUsed is set once a priority other than the default may exist (priority.go).
+	prioritiesUsed bool
 	// names is the machine-wide namespace of named objects (namespace.go).
 	names    *Namespace
 	clock    uint64 // virtual time in instructions (retired instructions + idle jumps)

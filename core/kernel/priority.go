@@ -15,7 +15,8 @@ package kernel
 //
 // The scheduler (sched.go) is strict priority with round robin inside a level: each slice goes to a runnable
 // thread of the highest effective priority, and threads of that level take turns in creation order. A thread
-// of lower priority runs only when no higher one is runnable — except for the anti-starvation rule, modelled
+// of lower priority runs only when no higher one is runnable, and a running thread is preempted after an API
+// call that made a higher-priority thread runnable (or changed priorities) — except for the anti-starvation rule, modelled
 // on Windows' balance-set manager: a runnable thread that has not had the CPU for Config.StarveAfter
 // instructions of virtual time (default 4 s, as Windows) is boosted to priority 15 for one time slice, then
 // drops back to its base priority. Threads at 15 and above are never boosted (realtime threads can starve
@@ -75,6 +76,7 @@ func (p *Process) SetPriorityClass(class uint32) bool {
 		return false
 	}
 	p.priorityClass = class
+	p.kernel.noteNonDefaultPriority()
 	return true
 }
 
@@ -92,6 +94,7 @@ func (t *Thread) SetPriority(rel int) bool {
 		return false
 	}
 	t.priority = rel
+	t.Proc.kernel.noteNonDefaultPriority()
 	return true
 }
 
@@ -146,4 +149,24 @@ func (k *Kernel) Yield(t *Thread, anyPriority bool) bool {
 		k.skip = t
 	}
 	return other
+}
+
+// noteNonDefaultPriority records that some thread or process may now have a non-default priority, which turns
+// on the preemption check after API calls (runSlice); programs that never touch priorities skip it.
+func (k *Kernel) noteNonDefaultPriority() { k.prioritiesUsed = true }
+
+// higherReady reports whether a runnable thread other than t has a higher effective priority than t: the
+// running thread is then preempted after its current API call (it made a thread runnable, or changed a
+// priority), as Windows preempts at once for a higher-priority thread.
+func (k *Kernel) higherReady(t *Thread) bool {
+	if !k.prioritiesUsed {
+		return false
+	}
+	mine := k.effectivePriority(t)
+	for _, x := range k.threads {
+		if x != t && x.Runnable() && k.effectivePriority(x) > mine {
+			return true
+		}
+	}
+	return false
 }

@@ -158,6 +158,9 @@ func (k *Kernel) runSlice(t *Thread, slice uint64) (used uint64, breakpoint bool
 			used++
 			k.clock++
 			k.thunk(t)
+			if k.higherReady(t) {
+				return used, false
+			}
 		case cpu.StopFault, cpu.StopSingleStep:
 			k.raise(t, t.CPU.Exception())
 		case cpu.StopBreakpoint:

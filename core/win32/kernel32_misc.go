@@ -22,10 +22,6 @@ func init() {
 		Export{Name: "GetThreadTimes", ArgBytes: 20, Handler: getProcessTimes, Note: "virtual time: all of it is user time"},
 		Export{Name: "SetThreadAffinityMask", ArgBytes: 8, Handler: func(c *Call) { c.Arg(0); c.Return(1) }},
 		Export{Name: "SetProcessAffinityMask", ArgBytes: 8, Handler: func(c *Call) { c.Arg(0); c.Return(1) }},
-		Export{Name: "SetThreadPriority", ArgBytes: 8, Handler: func(c *Call) { c.Arg(0); c.Return(1) }, Note: "priorities do not affect scheduling yet (issue 5)"},
-		Export{Name: "GetThreadPriority", ArgBytes: 4, Handler: func(c *Call) { c.Return(0) }},
-		Export{Name: "SetPriorityClass", ArgBytes: 8, Handler: func(c *Call) { c.Return(1) }},
-		Export{Name: "GetPriorityClass", ArgBytes: 4, Handler: func(c *Call) { c.Return(0x20) }},
 		Export{Name: "FormatMessageA", ArgBytes: 28, Handler: func(c *Call) { formatMessage(c, false) }, Note: "system messages only, without inserts"},
 		Export{Name: "FormatMessageW", ArgBytes: 28, Handler: func(c *Call) { formatMessage(c, true) }, Note: "system messages only, without inserts"},
 		Export{Name: "GetLogicalDrives", Handler: func(c *Call) { c.Return(1 << 2) }},
@@ -37,13 +33,9 @@ func init() {
 		Export{Name: "GetDiskFreeSpaceW", ArgBytes: 20, Handler: getDiskFreeSpace},
 		Export{Name: "GetDiskFreeSpaceExA", ArgBytes: 16, Handler: getDiskFreeSpaceEx},
 		Export{Name: "GetDiskFreeSpaceExW", ArgBytes: 16, Handler: getDiskFreeSpaceEx},
-		Export{Name: "CreateSemaphoreA", ArgBytes: 16, Handler: createSemaphore, Note: "names ignored"},
-		Export{Name: "CreateSemaphoreW", ArgBytes: 16, Handler: createSemaphore, Note: "names ignored"},
 		Export{Name: "ReleaseSemaphore", ArgBytes: 12, Handler: releaseSemaphore},
 		Export{Name: "WaitForMultipleObjects", ArgBytes: 16, Handler: waitForMultipleObjects},
 		Export{Name: "WaitForMultipleObjectsEx", ArgBytes: 20, Handler: waitForMultipleObjects, Note: "not alertable"},
-		Export{Name: "OpenEventA", ArgBytes: 12, Handler: func(c *Call) { c.Fail(abi.ERROR_FILE_NOT_FOUND, 0) }, Note: "no named objects yet"},
-		Export{Name: "OpenEventW", ArgBytes: 12, Handler: func(c *Call) { c.Fail(abi.ERROR_FILE_NOT_FOUND, 0) }, Note: "no named objects yet"},
 		Export{Name: "OpenFileMappingA", ArgBytes: 12, Handler: func(c *Call) { openFileMapping(c, false) }},
 		Export{Name: "OpenFileMappingW", ArgBytes: 12, Handler: func(c *Call) { openFileMapping(c, true) }},
 		Export{Name: "DeviceIoControl", ArgBytes: 32, Handler: func(c *Call) { c.Fail(abi.ERROR_INVALID_FUNCTION, 0) }},
@@ -256,27 +248,6 @@ func getDiskFreeSpaceEx(c *Call) {
 type Semaphore struct {
 	kernel.ObjectHeader
 	Count, Max int32
-}
-
-func createSemaphore(c *Call) {
-	c.Arg(0)
-	initial, maxc := int32(c.Arg(1)), int32(c.Arg(2))
-	if maxc <= 0 || initial < 0 || initial > maxc {
-		c.Fail(abi.ERROR_INVALID_PARAMETER, 0)
-		return
-	}
-	s := &Semaphore{Count: initial, Max: maxc}
-	s.Init(kernel.TypeSemaphore, "", nil)
-	if initial > 0 {
-		s.Signal()
-	}
-	h, ok := c.P.Handles.Insert(s, 0x1F0003, false)
-	s.Unref()
-	if !ok {
-		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
-		return
-	}
-	c.Succeed(uint32(h))
 }
 
 func releaseSemaphore(c *Call) {

@@ -50,7 +50,6 @@ func init() {
 		Export{Name: "SetLastError", ArgBytes: 4, Handler: func(c *Call) { c.T.SetLastError(c.Arg(0)); c.Return(0) }},
 		Export{Name: "Sleep", ArgBytes: 4, Handler: sleep, Note: "virtual time"},
 		Export{Name: "SleepEx", ArgBytes: 8, Handler: sleep, Note: "virtual time, not alertable"},
-		Export{Name: "SwitchToThread", Handler: func(c *Call) { c.Return(0) }},
 		Export{Name: "GetVersion", Handler: func(c *Call) {
 			c.Return(uint32(abi.OSBuildNumber)<<16 | abi.OSMinorVersion<<8 | abi.OSMajorVersion)
 		}},
@@ -460,6 +459,10 @@ func suspendThread(c *Call) {
 func sleep(c *Call) {
 	ms := c.Arg(0)
 	c.Return(0)
+	if ms == 0 {
+		c.K.Yield(c.T, false) // the rest of the slice to a ready thread of equal or higher priority
+		return
+	}
 	if ms == abi.INFINITE {
 		c.T.Block(nil, false, 0, false)
 		return

@@ -44,8 +44,6 @@ func init() {
 		Export{Name: "QueryPerformanceFrequency", ArgBytes: 4, Handler: func(c *Call) { c.W64(c.Arg(0), c.K.InstrPerMs()*1000); c.Return(1) }},
 		Export{Name: "GetTickCount", Handler: func(c *Call) { c.Return(uint32(c.K.TickCount())) }, Note: "virtual clock"},
 		Export{Name: "GetTickCount64", Handler: func(c *Call) { c.Return64(c.K.TickCount()) }},
-		Export{Name: "CreateEventA", ArgBytes: 16, Handler: createEvent, Note: "names ignored"},
-		Export{Name: "CreateEventW", ArgBytes: 16, Handler: createEvent, Note: "names ignored"},
 		Export{Name: "SetEvent", ArgBytes: 4, Handler: func(c *Call) { eventOp(c, true) }},
 		Export{Name: "ResetEvent", ArgBytes: 4, Handler: func(c *Call) { eventOp(c, false) }},
 	)
@@ -417,19 +415,6 @@ func copyFileTime(c *Call) {
 		return
 	}
 	c.Return(1)
-}
-
-func createEvent(c *Call) {
-	c.Arg(0)
-	manual, initial := c.Arg(1), c.Arg(2)
-	e := kernel.NewEvent("", manual != 0, initial != 0)
-	h, ok := c.P.Handles.Insert(e, abi.SYNCHRONIZE|0x1F0003, false)
-	e.Unref() // the handle holds it now
-	if !ok {
-		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
-		return
-	}
-	c.Succeed(uint32(h))
 }
 
 func eventOp(c *Call, set bool) {

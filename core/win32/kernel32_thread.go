@@ -9,12 +9,7 @@ import (
 func init() {
 	kernel32.Add(
 		Export{Name: "CreateThread", ArgBytes: 24, Handler: createThread},
-		Export{Name: "CreateMutexA", ArgBytes: 12, Handler: createMutex, Note: "names ignored"},
-		Export{Name: "CreateMutexW", ArgBytes: 12, Handler: createMutex, Note: "names ignored"},
 		Export{Name: "ReleaseMutex", ArgBytes: 4, Handler: releaseMutex},
-		Export{Name: "CreateEventExA", ArgBytes: 16, Handler: createEventEx},
-		Export{Name: "CreateEventExW", ArgBytes: 16, Handler: createEventEx},
-		Export{Name: "CreateSemaphoreExW", ArgBytes: 24, Handler: createSemaphore},
 		Export{Name: "InitOnceInitialize", ArgBytes: 4, Handler: func(c *Call) { c.W32(c.Arg(0), 0); c.Return(0) }},
 		Export{Name: "InitOnceExecuteOnce", ArgBytes: 16, Handler: initOnceExecuteOnce},
 		Export{Name: "InitializeSRWLock", ArgBytes: 4, Handler: func(c *Call) { c.W32(c.Arg(0), 0); c.Return(0) }},
@@ -101,25 +96,6 @@ type Mutex struct {
 	Count int
 }
 
-func createMutex(c *Call) {
-	c.Arg(0)
-	initialOwner := c.Arg(1) != 0
-	m := &Mutex{}
-	m.Init(kernel.TypeMutex, "", nil)
-	if initialOwner {
-		m.Owner, m.Count = c.T, 1
-	} else {
-		m.Signal()
-	}
-	h, ok := c.P.Handles.Insert(m, 0x1F0001, false)
-	m.Unref()
-	if !ok {
-		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
-		return
-	}
-	c.Succeed(uint32(h))
-}
-
 func releaseMutex(c *Call) {
 	o, ok := c.Object(c.Arg(0))
 	m, isM := o.(*Mutex)
@@ -137,20 +113,6 @@ func releaseMutex(c *Call) {
 		m.Signal()
 	}
 	c.Return(1)
-}
-
-func createEventEx(c *Call) {
-	c.Arg(0)
-	c.Arg(1)
-	flags := c.Arg(2)
-	e := kernel.NewEvent("", flags&1 != 0, flags&2 != 0) // CREATE_EVENT_MANUAL_RESET, CREATE_EVENT_INITIAL_SET
-	h, ok := c.P.Handles.Insert(e, 0x1F0003, false)
-	e.Unref()
-	if !ok {
-		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
-		return
-	}
-	c.Succeed(uint32(h))
 }
 
 // initOnceExecuteOnce runs fn(initOnce, param, &context) once per INIT_ONCE; the state word is 0 (not run),
