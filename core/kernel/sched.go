@@ -201,7 +201,9 @@ func (k *Kernel) expireWaits() {
 	for _, t := range k.threads {
 		if w := t.wait; w != nil && w.deadline != 0 && w.deadline <= k.clock {
 			t.wake()
-			t.timedOut = true
+			// A wait on no object is a sleep (SleepFor) whose call has completed: no restarted handler reads
+			// the flag, and leaving it set would make the thread's next wait time out at once.
+			t.timedOut = len(w.objects) > 0
 		}
 	}
 }
