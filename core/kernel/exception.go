@@ -85,6 +85,7 @@ func (k *Kernel) raise(t *Thread, e cpu.Exception) {
 		ctx.EIP = e.EIP + 1 // INTO is a trap: the context resumes after it; the record names the INTO
 	case cpu.FPUError:
 		info.Address = ctx.FPU.FIP // the x87 instruction that raised the flag (ErrorOffset), not the FWAIT
+		info.Code, info.Params = x87Exception(&ctx.FPU)
 	}
 	k.DispatchException(t, info, ctx)
 }

@@ -60,6 +60,29 @@ func exceptionInfo(e cpu.Exception) ExceptionInfo {
 	return info
 }
 
+// x87Exception is the code and parameters Windows' #MF handler (KiTrap10) reports for the unmasked x87
+// exceptions pending in f, the first of: invalid operation (STATUS_FLOAT_STACK_CHECK with {0, data address}
+// when it is a stack fault), divide by zero, denormal (reported as an invalid operation, as Windows does),
+// overflow, underflow, precision.
+func x87Exception(f *fpu.State) (uint32, []uint32) {
+	e := f.SW &^ f.CW & 0x3F
+	switch {
+	case e&0x01 != 0 && f.SW&fpu.SWStackFault != 0:
+		return uint32(abi.STATUS_FLOAT_STACK_CHECK), []uint32{0, f.FDP}
+	case e&0x01 != 0:
+		return uint32(abi.STATUS_FLOAT_INVALID_OPERATION), []uint32{0}
+	case e&0x04 != 0:
+		return uint32(abi.STATUS_FLOAT_DIVIDE_BY_ZERO), []uint32{0}
+	case e&0x02 != 0:
+		return uint32(abi.STATUS_FLOAT_INVALID_OPERATION), []uint32{0}
+	case e&0x08 != 0:
+		return uint32(abi.STATUS_FLOAT_OVERFLOW), []uint32{0}
+	case e&0x10 != 0:
+		return uint32(abi.STATUS_FLOAT_UNDERFLOW), []uint32{0}
+	}
+	return uint32(abi.STATUS_FLOAT_INEXACT_RESULT), []uint32{0}
+}
+
 // WriteContext stores t's registers as a CONTEXT at addr in its process (GetThreadContext).
 func (t *Thread) WriteContext(addr uint32) error {
 	return writeContext(t.Proc.Space, addr, t.CPU.SaveContext())

@@ -13,8 +13,10 @@
  * - single step 0x80000004 after the instruction following the POPF that set TF, TF clear in CONTEXT.EFlags;
  * - HLT 0xC0000096 (privileged); UD2 0xC000001D;
  * - guard page 0x80000001 {0, address}; the guard is gone, so retrying succeeds;
- * - x87 divide by zero unmasked: 0xC000008E when the next waiting FPU instruction runs, ZE in FloatSave;
- *   x87 invalid operation 0xC0000090;
+ * - x87 divide by zero unmasked: 0xC000008E when the next waiting FPU instruction runs, ZE in FloatSave, with
+ *   ExceptionAddress = the x87 instruction that raised it (the FPU's ErrorOffset) and 1 parameter (0);
+ *   x87 invalid operation 0xC0000090; x87 stack overflow 0xC0000092 (STATUS_FLOAT_STACK_CHECK) with
+ *   {0, the operand address};
  * - SSE divide by zero unmasked in MXCSR: 0xC00002B5 (STATUS_FLOAT_MULTIPLE_TRAPS), MXCSR in the FXSAVE image
  *   (ExtendedRegisters + 24); the filter masks it there and the retried DIVSS gives +inf;
  * - stack overflow 0xC00000FD in a thread, caught, and the thread goes on. */
@@ -23,10 +25,10 @@
 
 extern void av_read(void), av_write(void), av_write_ro(void), av_exec0(void), av_exec_rw(void), div0(void),
     divovf(void), into_ovf(void), brk(void), sstep(void), priv(void), illegal(void), guard(void), fpu_zero(void),
-    fpu_invalid(void), sse_zero(void);
+    fpu_invalid(void), fpu_stack(void), sse_zero(void);
 extern char av_read_at[], av_write_at[], av_write_ro_at[], div0_at[], divovf_at[], into_at[], into_after[],
     brk_at[], sstep_after[], priv_at[], illegal_at[], guard_at[], fpu_zero_wait[], fpu_invalid_wait[],
-    sse_zero_at[];
+    fpu_stack_wait[], sse_zero_at[];
 void *ro_page, *rw_page, *guard_page;
 uint32_t sse_result;
 const uint32_t zero_f = 0, one_f = 0x3F800000;
@@ -63,6 +65,9 @@ __asm__(".text\n"
         "_fpu_zero_wait: .globl _fpu_zero_wait\n fwait\n fstp %st(0)\n fninit\n ret\n"
         "_fpu_invalid: .globl _fpu_invalid\n fninit\n fldcw _cw_im_unmasked\n fld1\n fchs\n fsqrt\n"
         "_fpu_invalid_wait: .globl _fpu_invalid_wait\n fwait\n fstp %st(0)\n fninit\n ret\n"
+        "_fpu_stack: .globl _fpu_stack\n fninit\n fldcw _cw_im_unmasked\n fld1\n fld1\n fld1\n fld1\n fld1\n fld1\n"
+        " fld1\n fld1\n flds _one_f\n"
+        "_fpu_stack_wait: .globl _fpu_stack_wait\n fwait\n fninit\n ret\n"
         "_sse_zero: .globl _sse_zero\n subl $4, %esp\n stmxcsr (%esp)\n ldmxcsr _mxcsr_zm_unmasked\n"
         " movss _one_f, %xmm0\n movss _zero_f, %xmm1\n"
         "_sse_zero_at: .globl _sse_zero_at\n divss %xmm1, %xmm0\n movss %xmm0, _sse_result\n"
@@ -80,6 +85,8 @@ static void show(EXCEPTION_RECORD *r, CONTEXT *c)
         DWORD v = (DWORD)r->ExceptionInformation[i];
         if (v == (DWORD)ro_page + 16 || v == (DWORD)rw_page || v == (DWORD)guard_page + 4)
             printf(" [page]");
+        else if (v == (DWORD)&one_f)
+            printf(" [operand]");
         else
             printf(" %lu", v);
     }
@@ -186,6 +193,7 @@ int main(void)
     printf("  ok\n");
     probe("x87 divide by zero", fpu_zero, fpu_zero_wait, 0, 2);
     probe("x87 invalid operation", fpu_invalid, fpu_invalid_wait, 0, 2);
+    probe("x87 stack overflow", fpu_stack, fpu_stack_wait, 0, 2);
     probe("SSE divide by zero", sse_zero, sse_zero_at, 0, 3);
     printf("  1/0 = 0x%08lX\n", (unsigned long)sse_result);
 
