@@ -35,13 +35,13 @@ func init() {
 
 // Constants not (yet) in abi.
 const (
-	errPipeBusy         abi.Errno = 231 // ERROR_PIPE_BUSY
-	errPipeNotConnected abi.Errno = 233 // ERROR_PIPE_NOT_CONNECTED
-	errPipeListening    abi.Errno = 536 // ERROR_PIPE_LISTENING
-	pipeUnlimited                 = 255 // PIPE_UNLIMITED_INSTANCES
-	fileFlagFirstPipe             = 0x00080000
-	nmpWaitDefault                = 0 // NMPWAIT_USE_DEFAULT_WAIT
-	pipePrefix                    = `\\.\pipe\`
+	errPipeBusy         = abi.Errno(231) // ERROR_PIPE_BUSY
+	errPipeNotConnected = abi.Errno(233) // ERROR_PIPE_NOT_CONNECTED
+	errPipeListening    = abi.Errno(536) // ERROR_PIPE_LISTENING
+	pipeUnlimited       = 255            // PIPE_UNLIMITED_INSTANCES
+	fileFlagFirstPipe   = 0x00080000
+	nmpWaitDefault      = 0 // NMPWAIT_USE_DEFAULT_WAIT
+	pipePrefix          = `\\.\pipe\`
 )
 
 // pipeServer is one pipe name and its instances.
@@ -136,9 +136,6 @@ func (e *NamedPipeEnd) ReadErr(max int) ([]byte, bool, abi.Errno) {
 		return out, false, 0
 	}
 	if st := e.status(); st != 0 {
-		if st == abi.ERROR_BROKEN_PIPE || st == errPipeNotConnected {
-			return nil, false, st
-		}
 		return nil, false, st
 	}
 	e.Reset()

@@ -49,9 +49,9 @@ func init() {
 
 // Constants not (yet) in abi.
 const (
-	errPartialCopy     abi.Errno = 299 // ERROR_PARTIAL_COPY
-	timerManualReset             = 1   // CREATE_WAITABLE_TIMER_MANUAL_RESET
-	conditionLockShare           = 1   // CONDITION_VARIABLE_LOCKMODE_SHARED
+	errPartialCopy     = abi.Errno(299) // ERROR_PARTIAL_COPY
+	timerManualReset   = 1              // CREATE_WAITABLE_TIMER_MANUAL_RESET
+	conditionLockShare = 1              // CONDITION_VARIABLE_LOCKMODE_SHARED
 )
 
 // procArg resolves argument i as a process handle of a process that still has an address space.
@@ -687,7 +687,7 @@ func sleepConditionVariable(c *Call, srw bool) {
 			c.Fault(cv, false)
 			return
 		}
-		released := false
+		var released bool
 		if srw {
 			released = srwReleaseLock(c, lock, flags&conditionLockShare == 0)
 		} else {
