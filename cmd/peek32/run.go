@@ -104,6 +104,19 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	if *timeout > 0 {
+		// A read of standard input blocks inside Run, where the deadline check below cannot see it: the
+		// reader itself enforces the deadline while it waits (reads stay synchronous, so runs stay
+		// deterministic).
+		stdin = newDeadlineReader(stdin, time.Now().Add(*timeout), func() {
+			say("the program was stopped after --timeout %v (it was waiting for input)", *timeout)
+			if tw != nil {
+				_ = tw.Flush()
+				_ = tf.Close()
+			}
+			os.Exit(exitBound)
+		})
+	}
 	m, err := core.NewMachine(core.Config{MaxInstructions: *maxInstr, TraceAPI: tw != nil, Stdin: stdin,
 		Stdout: stdout, Stderr: stderr, OnEvent: onEvent, DropEvents: true, FS: files})
 	if err != nil {
@@ -161,6 +174,53 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitInternal
 		}
 	}
+}
+
+// deadlineReader reads r in a goroutine and hands its chunks to Read; a Read still waiting at the deadline
+// calls expired (which does not return).
+type deadlineReader struct {
+	chunks   chan []byte
+	rest     []byte
+	eof      bool
+	deadline time.Time
+	expired  func()
+}
+
+func newDeadlineReader(r io.Reader, deadline time.Time, expired func()) *deadlineReader {
+	d := &deadlineReader{chunks: make(chan []byte), deadline: deadline, expired: expired}
+	go func() {
+		defer close(d.chunks)
+		for {
+			buf := make([]byte, 64<<10)
+			n, err := r.Read(buf)
+			if n > 0 {
+				d.chunks <- buf[:n]
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return d
+}
+
+func (d *deadlineReader) Read(p []byte) (int, error) {
+	if len(d.rest) == 0 && !d.eof {
+		timer := time.NewTimer(time.Until(d.deadline))
+		select {
+		case b, ok := <-d.chunks:
+			d.rest, d.eof = b, !ok
+		case <-timer.C:
+			d.expired()
+		}
+		timer.Stop()
+	}
+	if len(d.rest) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, d.rest)
+	d.rest = d.rest[n:]
+	return n, nil
 }
 
 func firstLine(s string) string {

@@ -167,15 +167,15 @@ func (k *Kernel) CreateProcess(cp CreateParams) (*CreateResult, error) {
 		}
 		res.HProcess, res.HThread = hp, ht
 	}
-	k.emit(Event{Kind: "process-created", PID: p.ID, Name: p.Name, Path: p.ImagePath, Parent: ppid,
+	k.emit(Event{Kind: "process-created", PID: p.ID, TID: t.ID, EIP: lm.Entry, Name: p.Name, Path: p.ImagePath, Parent: ppid,
 		Text: fmt.Sprintf("%s (PID %d) created by PID %d: %s", p.Name, p.ID, ppid, p.CommandLine)})
 	k.threads = append(k.threads, t)
 	if !suspended {
 		t.Resume()
-		k.emit(Event{Kind: "step", Step: 5, PID: p.ID, TID: t.ID,
+		k.emit(Event{Kind: "step", Step: 5, PID: p.ID, TID: t.ID, EIP: lm.Entry,
 			Text: "main thread handed to the scheduler"})
 	} else {
-		k.emit(Event{Kind: "step", Step: 5, PID: p.ID, TID: t.ID,
+		k.emit(Event{Kind: "step", Step: 5, PID: p.ID, TID: t.ID, EIP: lm.Entry,
 			Text: "main thread created suspended (CREATE_SUSPENDED): it runs after ResumeThread"})
 	}
 	return res, nil

@@ -11,11 +11,13 @@ package kernel
 // "process-exited", "debug-string", "unimplemented" (a call to an import peek32 does not implement), "error"
 // (an emulator-side failure reported instead of a panic).
 type Event struct {
-	Kind  string `json:"kind"`
-	PID   uint32 `json:"pid,omitempty"`
-	TID   uint32 `json:"tid,omitempty"`
-	Count uint64 `json:"icount"`        // machine-wide instructions retired when it happened (virtual time)
-	EIP   uint32 `json:"eip,omitempty"` // the current thread's EIP (for an API call: the caller's return address)
+	Kind string `json:"kind"`
+	// PID, TID, Count and EIP are on every record (0 where there is none: a process event before its first
+	// thread exists, explorer.exe's boot).
+	PID   uint32 `json:"pid"`
+	TID   uint32 `json:"tid"`
+	Count uint64 `json:"icount"` // machine-wide instructions retired when it happened (virtual time)
+	EIP   uint32 `json:"eip"`    // the current thread's EIP (for an API call: the caller's return address)
 	Step  int    `json:"step,omitempty"`
 	Name  string `json:"name,omitempty"` // process image name, module name, "DLL!Function"
 	Text  string `json:"text,omitempty"` // a sentence for people
@@ -42,6 +44,14 @@ func (k *Kernel) emit(e Event) {
 		return
 	}
 	e.Count = k.clock
+	// An event about the running thread's process (ExitProcess, LoadLibrary's module-loaded, its own
+	// thread-exited) names that thread and where it is.
+	if t := k.cur; t != nil && t.Proc != nil && t.Proc.ID == e.PID && (e.TID == 0 || e.TID == t.ID) {
+		e.TID = t.ID
+		if e.EIP == 0 {
+			e.EIP = t.CPU.EIP
+		}
+	}
 	k.cfg.Emit(e)
 }
 

@@ -1,0 +1,329 @@
+package main
+
+// The issue-4 audit's tests of the `peek32` command (docs/ISSUE4_AUDIT.md): each runs the built command the way
+// the acceptance checks do and checks one requirement of the issue's cmd/peek32 section against the programs of
+// testdata/guest/audit.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/peek32/peek32/loader/pewriter"
+)
+
+// auditDir is testdata/guest/audit (programs, DLLs and expectations; see its build.sh).
+var auditDir = filepath.Join("..", "..", "testdata", "guest", "audit")
+
+// auditFiles copies the named files of testdata/guest/audit/bin into dir.
+func auditFiles(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(auditDir, "bin", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestAudit_RunContract: the host's current directory is the guest's (a file is read from it and one written
+// into a subdirectory of it), standard input reaches the program and standard output comes back byte for byte
+// (every byte value, CR LF, ^Z; nothing added), standard error passes through, and the exit code is the
+// guest's (its low 8 bits). The program lives in another directory than the current one.
+func TestAudit_RunContract(t *testing.T) {
+	bin := buildPeek32(t)
+	progDir, cwd := t.TempDir(), t.TempDir()
+	auditFiles(t, progDir, "iocat.exe")
+	if err := os.WriteFile(filepath.Join(cwd, "in.txt"), []byte("abc\r\nxyz"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(cwd, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var in bytes.Buffer
+	for i := 0; i < 3; i++ {
+		for b := 0; b < 256; b++ {
+			in.WriteByte(byte(b))
+		}
+		in.WriteString("line\r\nlf only\n\x1a after ^Z\r")
+	}
+	exe := filepath.Join(progDir, "iocat.exe")
+	out, errs, code := run(t, bin, cwd, in.String(), "run", exe, "200")
+	if out != in.String() {
+		t.Errorf("stdout is not stdin byte for byte: %d bytes, want %d", len(out), in.Len())
+	}
+	if errs != "iocat: this line goes to stderr\r\n" {
+		t.Errorf("stderr %q", errs)
+	}
+	if code != 200 {
+		t.Errorf("exit code %d, want 200", code)
+	}
+	got, err := os.ReadFile(filepath.Join(cwd, "sub", "out.txt"))
+	if err != nil || string(got) != "zyx\n\rcba" {
+		t.Errorf("sub/out.txt in the host's current directory: %q (%v), want %q", got, err, "zyx\n\rcba")
+	}
+	// Exit codes above 255: the host keeps the low 8 bits (300 & 0xFF = 44).
+	if _, _, code := run(t, bin, cwd, "", "run", exe, "300"); code != 44 {
+		t.Errorf("exit code %d for 300, want 44", code)
+	}
+}
+
+// TestAudit_DLLsNextToProgram runs dllchain.exe from its own directory while the current directory is
+// elsewhere: its DLLs (static, forwarded through, delay-loaded) are found next to it and loaded for real.
+func TestAudit_DLLsNextToProgram(t *testing.T) {
+	bin := buildPeek32(t)
+	exe, _ := filepath.Abs(filepath.Join(auditDir, "bin", "dllchain.exe"))
+	want, err := os.ReadFile(filepath.Join(auditDir, "expected", "dllchain.stdout"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := run(t, bin, t.TempDir(), "", "run", exe)
+	if out != string(want) || code != 3 || errs != "" {
+		t.Errorf("code %d stderr %q\n got %q\nwant %q", code, errs, out, want)
+	}
+}
+
+// TestAudit_Arguments: ARGS come back to the program (MinGW's args.exe, whose argv comes from msvcrt's
+// __getmainargs) as the same words: quotes, backslashes before quotes and at the end, empty words, tabs,
+// blanks, UNC-style leading backslashes, shell metacharacters.
+func TestAudit_Arguments(t *testing.T) {
+	exe, err := os.ReadFile(filepath.Join("..", "..", "testdata", "guest", "bin", "args.exe"))
+	if err != nil {
+		t.Skip("no args.exe")
+	}
+	bin := buildPeek32(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "args.exe"), exe, 0o644)
+	words := []string{`a"b`, `c\`, `d\\"e`, ``, "t\tab", `x y\`, `\\server\share\`, `"`, `\"`, `a\\\\`, `two  spaces`,
+		`%PATH%`, `*.c`, `<>|&^`, ``}
+	out, errs, code := run(t, bin, dir, "", append([]string{"run", "args.exe"}, words...)...)
+	if code != 0 {
+		t.Fatalf("code %d stderr %q", code, errs)
+	}
+	var want strings.Builder
+	want.WriteString("argc=" + strconv.Itoa(len(words)+1) + "\r\n")
+	for i, w := range words {
+		want.WriteString("argv[" + strconv.Itoa(i+1) + "]=[" + w + "] len=" + strconv.Itoa(len(w)) + "\r\n")
+	}
+	if out != want.String() {
+		t.Errorf("got\n%s\nwant\n%s", out, want.String())
+	}
+}
+
+// traceRecord is the part of a trace line every record must have.
+type traceRecord struct {
+	Kind  string   `json:"kind"`
+	PID   *uint32  `json:"pid"`
+	TID   *uint32  `json:"tid"`
+	Count *uint64  `json:"icount"`
+	EIP   *uint32  `json:"eip"`
+	Name  string   `json:"name"`
+	Args  []string `json:"args"`
+	Ret   *string  `json:"ret"`
+}
+
+// TestAudit_Trace: --trace writes one JSON object per line; every record has pid, tid, icount and eip; API
+// records name the function and carry decoded arguments (strings quoted) and the return value; the timeline
+// event kinds are there; and the same run twice gives the same trace, byte for byte.
+func TestAudit_Trace(t *testing.T) {
+	bin := buildPeek32(t)
+	dir := t.TempDir()
+	auditFiles(t, dir, "dllchain.exe", "audita.dll", "auditb.dll", "auditc.dll")
+	traces := [2][]byte{}
+	for i := range traces {
+		tf := filepath.Join(dir, "trace.jsonl")
+		if _, errs, code := run(t, bin, dir, "", "run", "--trace", tf, "dllchain.exe"); code != 3 {
+			t.Fatalf("code %d stderr %q", code, errs)
+		}
+		traces[i], _ = os.ReadFile(tf)
+	}
+	if !bytes.Equal(traces[0], traces[1]) {
+		t.Error("two runs gave different traces")
+	}
+	kinds := map[string]int{}
+	sc := bufio.NewScanner(bytes.NewReader(traces[0]))
+	sc.Buffer(nil, 1<<20)
+	line := 0
+	sawString := false
+	for sc.Scan() {
+		line++
+		var r traceRecord
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("line %d is not JSON: %v", line, err)
+		}
+		if r.PID == nil || r.TID == nil || r.Count == nil || r.EIP == nil {
+			t.Errorf("line %d (%s) lacks pid, tid, icount or eip: %s", line, r.Kind, sc.Bytes())
+		}
+		kinds[r.Kind]++
+		if r.Kind == "api" {
+			if !strings.Contains(r.Name, "!") || r.Ret == nil || *r.TID == 0 || *r.EIP == 0 {
+				t.Errorf("line %d: API record without function, return value, thread or caller: %s", line, sc.Bytes())
+			}
+			if r.Name == "KERNEL32.dll!GetModuleHandleA" && len(r.Args) == 1 && r.Args[0] == `"audita.dll"` {
+				sawString = true
+			}
+		}
+	}
+	if !sawString {
+		t.Error(`no API record with the decoded string argument GetModuleHandleA("audita.dll")`)
+	}
+	for _, k := range []string{"process-created", "step", "thread-created", "module-loaded", "entry", "main", "api",
+		"console", "thread-exited", "process-exited"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s records", k)
+		}
+	}
+}
+
+// TestAudit_Timeout: --timeout ends a program that spins and one that waits for standard input that never
+// comes (peek32's stdin is a pipe kept open), saying so on stderr, with exit code 124.
+func TestAudit_Timeout(t *testing.T) {
+	bin := buildPeek32(t)
+	dir := t.TempDir()
+	img := &pewriter.Image{Subsystem: pewriter.SubsystemConsole}
+	img.Entry = &pewriter.Ref{Section: img.AddSection(".text", []byte{0xEB, 0xFE}, pewriter.Code)} // jmp $
+	spin, err := img.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "spin.exe"), spin, 0o644)
+	auditFiles(t, dir, "iocat.exe")
+	for _, prog := range []string{"spin.exe", "iocat.exe"} {
+		cmd := exec.Command(bin, "run", "--timeout", "300ms", prog)
+		cmd.Dir = dir
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stdin = pr
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		start := time.Now()
+		err = cmd.Run()
+		pr.Close()
+		pw.Close()
+		code := cmd.ProcessState.ExitCode()
+		if code != exitBound || !strings.Contains(stderr.String(), "--timeout") {
+			t.Errorf("%s: code %d (%v) stderr %q", prog, code, err, stderr.String())
+		}
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("%s: took %v", prog, d)
+		}
+	}
+}
+
+// TestAudit_NotRunnable: every kind of file peek32 cannot run is refused with one line on stderr that says
+// what the file is, and exit code 126; --verbose adds detail for a crash.
+func TestAudit_NotRunnable(t *testing.T) {
+	bin := buildPeek32(t)
+	dir := t.TempDir()
+	build := func(edit func(*pewriter.Image), patch func([]byte)) []byte {
+		img := &pewriter.Image{Subsystem: pewriter.SubsystemConsole}
+		img.Entry = &pewriter.Ref{Section: img.AddSection(".text", []byte{0xC3}, pewriter.Code)}
+		if edit != nil {
+			edit(img)
+		}
+		b, err := img.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if patch != nil {
+			patch(b)
+		}
+		return b
+	}
+	peOff := func(b []byte) int { return int(b[0x3C]) | int(b[0x3D])<<8 }
+	ne := make([]byte, 0x200)
+	copy(ne, "MZ")
+	ne[0x3C] = 0x80
+	copy(ne[0x80:], "NE")
+	files := map[string][]byte{
+		"amd64.exe":  build(nil, func(b []byte) { p := peOff(b); b[p+4], b[p+5] = 0x64, 0x86 }),
+		"dotnet.exe": build(func(i *pewriter.Image) { i.CLR = true }, nil),
+		"lib.dll":    build(func(i *pewriter.Image) { i.DLL = true }, nil),
+		"dos.exe":    append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 120)...),
+		"win16.exe":  ne,
+		"text.exe":   []byte("just some text\n"),
+	}
+	want := map[string]string{
+		"amd64.exe": "64-bit", "dotnet.exe": ".NET", "lib.dll": "DLL", "dos.exe": "MS-DOS", "win16.exe": "16-bit",
+		"text.exe": "not a Windows program", "missing.exe": "cannot read",
+	}
+	for name, b := range files {
+		os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	}
+	for name, w := range want {
+		out, errs, code := run(t, bin, dir, "", "run", name)
+		if code != exitNoStart || out != "" || !strings.Contains(errs, w) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%s: code %d stdout %q stderr %q; want 126 and one line with %q", name, code, out, errs, w)
+		}
+	}
+	// A crash and an unimplemented function: one line; --verbose: the crash report.
+	guest := filepath.Join("..", "..", "testdata", "guest", "bin")
+	for _, name := range []string{"crash.exe", "unimplemented.exe"} {
+		exe, err := filepath.Abs(filepath.Join(guest, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(exe); err != nil {
+			t.Skip("guest programs not built")
+		}
+		_, errs, code := run(t, bin, dir, "", "run", exe)
+		if code == 0 || strings.Count(errs, "\n") != 1 || !strings.HasPrefix(errs, "peek32: ") {
+			t.Errorf("%s: code %d stderr %q; want one line", name, code, errs)
+		}
+	}
+	exe, _ := filepath.Abs(filepath.Join(guest, "crash.exe"))
+	_, errs, _ := run(t, bin, dir, "", "run", "--verbose", exe)
+	if strings.Count(errs, "\n") < 5 || !strings.Contains(errs, "STATUS_ACCESS_VIOLATION") {
+		t.Errorf("--verbose crash report is not detailed: %q", errs)
+	}
+}
+
+// TestAudit_InspectDLL: `peek32 inspect` on a DLL with forwarders shows its exports (forwarders named), its
+// imports and relocations; on a program with TLS callbacks, the TLS directory.
+func TestAudit_InspectDLL(t *testing.T) {
+	bin := buildPeek32(t)
+	dir := t.TempDir()
+	auditFiles(t, dir, "audita.dll", "peb.exe")
+	out, errs, code := run(t, bin, dir, "", "inspect", "audita.dll")
+	if code != 0 {
+		t.Fatalf("code %d stderr %q", code, errs)
+	}
+	for _, w := range []string{"a_value", "fwd_chain", "auditb.fwd_pid", "auditb.dll", "b_value", "relocations", "entropy", "DLL"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("inspect audita.dll lacks %q", w)
+		}
+	}
+	out, _, _ = run(t, bin, dir, "", "inspect", "peb.exe")
+	if !strings.Contains(out, "TLS: template") || !strings.Contains(out, "callbacks [0x") {
+		t.Errorf("inspect peb.exe lacks the TLS directory:\n%s", out)
+	}
+}
+
+// TestAudit_GoInstall: `go install ./cmd/peek32` works from a checkout (into a temporary GOBIN).
+func TestAudit_GoInstall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	gobin := t.TempDir()
+	cmd := exec.Command("go", "install", ".")
+	cmd.Env = append(os.Environ(), "GOBIN="+gobin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go install: %v\n%s", err, out)
+	}
+	out, err := exec.Command(filepath.Join(gobin, "peek32"), "help").Output()
+	if err != nil || !strings.Contains(string(out), "peek32 run") {
+		t.Errorf("installed peek32 help: %v %q", err, out)
+	}
+}

@@ -1,0 +1,72 @@
+package core
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// auditDir holds the issue-4 audit's guest programs (docs/ISSUE4_AUDIT.md, testdata/guest/audit/build.sh).
+var auditDir = filepath.Join("..", "testdata", "guest", "audit")
+
+// TestAuditPrograms runs the audit programs through the facade, each in a fresh machine with every audit DLL in
+// its directory, and compares standard output byte for byte and the exit code with the expectations:
+// dllchain (DLL initialization order and reasons, forwarder chains, API-set and delay-load imports), peb (PEB,
+// TEB, process parameters, KUSER_SHARED_DATA), vfs (the file functions and their last-error values).
+func TestAuditPrograms(t *testing.T) {
+	codes, _ := filepath.Glob(filepath.Join(auditDir, "expected", "*.exitcode"))
+	if len(codes) == 0 {
+		t.Fatal("no audit expectations")
+	}
+	dlls, _ := filepath.Glob(filepath.Join(auditDir, "bin", "*.dll"))
+	for _, cf := range codes {
+		name := strings.TrimSuffix(filepath.Base(cf), ".exitcode")
+		t.Run(name, func(t *testing.T) {
+			exe, err := os.ReadFile(filepath.Join(auditDir, "bin", name+".exe"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := os.ReadFile(filepath.Join(auditDir, "expected", name+".stdout"))
+			cb, _ := os.ReadFile(cf)
+			wantCode, err := strconv.ParseUint(strings.TrimSpace(string(cb)), 10, 32)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			m, err := NewMachine(Config{Stdin: bytes.NewReader(nil), Stdout: &stdout, Stderr: &stderr, DropEvents: true,
+				MaxInstructions: 500_000_000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := `C:\audit`
+			if err := m.AddFile(dir+`\`+name+".exe", exe); err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range dlls {
+				b, _ := os.ReadFile(d)
+				if err := m.AddFile(dir+`\`+filepath.Base(d), b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := m.CreateProcess(CommandLine(dir+`\`+name+".exe", nil), ProcessOptions{CurrentDir: dir}); err != nil {
+				t.Fatal(err)
+			}
+			st := m.Run(50_000_000)
+			for st.Status == "running" {
+				st = m.Run(50_000_000)
+			}
+			if st.Status != "exited" {
+				t.Fatalf("status %s: %s", st.Status, st.Message)
+			}
+			if !bytes.Equal(stdout.Bytes(), want) {
+				t.Errorf("stdout differs\n got %q\nwant %q", stdout.Bytes(), want)
+			}
+			if st.ExitCode != uint32(wantCode) {
+				t.Errorf("exit code %d, want %d (stderr %q)", st.ExitCode, wantCode, stderr.Bytes())
+			}
+		})
+	}
+}
