@@ -266,7 +266,7 @@ func getThreadContext(c *Call) {
 		return
 	}
 	// For the calling thread itself this is its context at the call (Windows documents it as unreliable).
-	if err := t.WriteContext(p); err != nil {
+	if err := t.WriteContextTo(c.Mem, p); err != nil { // the buffer is the caller's, t may be another process's
 		c.Fail(abi.ERROR_NOACCESS, 0)
 		return
 	}

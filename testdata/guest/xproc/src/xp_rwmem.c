@@ -39,6 +39,22 @@ int main(int argc, char **argv) {
     }
     char buf[64] = {0};
     SIZE_T n = 0;
+    /* The suspended child's main thread: its context is written into this process's buffer, and a register
+     * set with SetThreadContext reads back. */
+    CONTEXT ctx = {0};
+    ctx.ContextFlags = CONTEXT_FULL;
+    BOOL gok = GetThreadContext(pi.hThread, &ctx);
+    MEMORY_BASIC_INFORMATION smbi;
+    VirtualQueryEx(pi.hProcess, (void *)ctx.Esp, &smbi, sizeof smbi);
+    printf("child context: %d, its ESP is committed memory of the child: %d\n", gok, smbi.State == MEM_COMMIT);
+    DWORD edi = ctx.Edi;
+    ctx.Edi = 0x1234abcd;
+    BOOL sok = SetThreadContext(pi.hThread, &ctx);
+    ctx.Edi = 0;
+    GetThreadContext(pi.hThread, &ctx);
+    printf("SetThreadContext: %d, reads back: %d\n", sok, ctx.Edi == 0x1234abcd);
+    ctx.Edi = edi;
+    SetThreadContext(pi.hThread, &ctx);
     BOOL ok = ReadProcessMemory(pi.hProcess, g_msg, buf, sizeof buf, &n);
     printf("read child's g_msg: %d %lu \"%s\"\n", ok, (unsigned long)n, buf);
     strcpy(g_msg, "the parent's own copy");
