@@ -455,10 +455,21 @@ func (k *Kernel) continueFrom(t *Thread, r *records) {
 	t.dropFramesBelow(ctx.Regs[cpu.ESP])
 }
 
-// Unwind is RtlUnwind(target, ..., rec): the frame handlers from FS:[0] down to (not including) target are
-// called with EXCEPTION_UNWINDING (and EXCEPTION_EXIT_UNWIND when target is 0) and removed from the chain;
-// then done runs. recAddr is the caller's EXCEPTION_RECORD (0: one is made with STATUS_UNWIND); sp is where the
-// kernel may place its records (below the caller's stack pointer).
+// Status codes of RtlUnwind.
+const (
+	statusUnwind              abi.NTSTATUS = 0xC0000027 // the record RtlUnwind makes when given none
+	statusBadStack            abi.NTSTATUS = 0xC0000028 // an invalid registration record met while unwinding
+	statusInvalidUnwindTarget abi.NTSTATUS = 0xC0000029 // the target frame is not on the chain
+)
+
+// Unwind is RtlUnwind(target, ..., rec) as on 32-bit Windows: the frame handlers from FS:[0] down to (not
+// including) target are called with the caller's EXCEPTION_RECORD (recAddr; 0: one is made with STATUS_UNWIND),
+// its flags gaining EXCEPTION_UNWINDING (and EXCEPTION_EXIT_UNWIND when target is 0), and each frame is
+// unlinked before the next; reaching target (or the chain's end when target is 0xFFFFFFFF) runs done, which
+// returns to RtlUnwind's caller. Passing target raises STATUS_INVALID_UNWIND_TARGET, an invalid registration
+// record STATUS_BAD_STACK (both noncontinuable, linking the record); reaching the end of the chain otherwise
+// (an exit unwind, or a target that is not there) raises the record again with no handler left: the process
+// ends with its code. retAddr is RtlUnwind's return address (the CONTEXT's EIP the handlers see).
 func (k *Kernel) Unwind(t *Thread, target, recAddr, retAddr uint32, done func(t *Thread)) {
 	s := t.Proc.Space
 	flags := uint32(abi.EXCEPTION_UNWINDING)
@@ -467,14 +478,14 @@ func (k *Kernel) Unwind(t *Thread, target, recAddr, retAddr uint32, done func(t 
 	}
 	ctx := t.CPU.SaveContext()
 	ctx.EIP = retAddr
-	info := ExceptionInfo{Code: 0xC0000027, Flags: flags, Address: retAddr} // STATUS_UNWIND
+	info := ExceptionInfo{Code: uint32(statusUnwind), Flags: flags, Address: retAddr}
 	if recAddr != 0 {
-		code, err := get32(s, recAddr)
-		if err == nil {
-			info.Code = code
-			if f, err := get32(s, recAddr+abi.ER_ExceptionFlags); err == nil {
-				info.Flags = f | flags
-			}
+		code, err1 := get32(s, recAddr+abi.ER_ExceptionCode)
+		f, err2 := get32(s, recAddr+abi.ER_ExceptionFlags)
+		if err1 == nil && err2 == nil && put32(s, recAddr+abi.ER_ExceptionFlags, f|flags) == nil {
+			info.Code, info.Flags = code, f|flags
+		} else {
+			recAddr = 0
 		}
 	}
 	r, err := k.pushRecords(t, info, ctx)
@@ -482,14 +493,42 @@ func (k *Kernel) Unwind(t *Thread, target, recAddr, retAddr uint32, done func(t 
 		k.Unhandled(t, uint32(abi.STATUS_STACK_OVERFLOW), retAddr, "no stack left to unwind")
 		return
 	}
+	if recAddr != 0 {
+		r.rec = recAddr // the handlers see the caller's record itself, as on Windows
+	}
+	fail := func(t *Thread, code abi.NTSTATUS) {
+		c := r.base
+		c.Regs[cpu.ESP] = r.ptrs
+		k.DispatchException(t, ExceptionInfo{Code: uint32(code), Flags: abi.EXCEPTION_NONCONTINUABLE,
+			Address: retAddr, Record: r.rec}, c)
+	}
 	var step func(t *Thread, f uint32)
 	step = func(t *Thread, f uint32) {
-		if f == abi.ChainEnd || f == target || !t.validFrame(f) {
+		switch {
+		case f == target:
 			done(t)
 			return
+		case f == abi.ChainEnd:
+			if target == abi.ChainEnd {
+				done(t)
+				return
+			}
+			t.CPU.LoadContext(r.base)
+			k.Unhandled(t, info.Code, retAddr, describeCode(info)+"; RtlUnwind reached the end of the handler chain")
+			return
+		case target != 0 && target < f:
+			fail(t, statusInvalidUnwindTarget)
+			return
+		case !t.validFrame(f):
+			fail(t, statusBadStack)
+			return
 		}
-		next, _ := get32(s, f+abi.ERR_Next)
-		handler, _ := get32(s, f+abi.ERR_Handler)
+		next, err1 := get32(s, f+abi.ERR_Next)
+		handler, err2 := get32(s, f+abi.ERR_Handler)
+		if err1 != nil || err2 != nil {
+			fail(t, statusBadStack)
+			return
+		}
 		ok := t.CallGuest(handler, []uint32{r.rec, f, r.ctx, r.dc}, func(t *Thread, _ uint32) {
 			_ = put32(s, t.TEB+abi.TEB_ExceptionList, next)
 			step(t, next)

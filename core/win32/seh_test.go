@@ -20,6 +20,8 @@ import (
 type sehImage struct {
 	inner, misaligned bool
 	fault             func(at, data uint32, iat func(dll, fn string) uint32) []byte
+	// unwindTarget, when not 0, is the TargetFrame the handler gives RtlUnwind instead of its own frame.
+	unwindTarget uint32
 }
 
 const (
@@ -77,13 +79,16 @@ func (p sehImage) build(t *testing.T) []byte {
 	copy(code, cat(pre, resumeAt(resume), innerFrame, fault, tail))
 
 	// the outer frame's handler
+	unwindCall := []byte{0x6A, 0x00, 0xFF, 0x74, 0x24, 0x08, 0x6A, 0x00, 0xFF, 0x74, 0x24, 0x14} // RtlUnwind(frame, 0, rec, 0)
+	if p.unwindTarget != 0 {
+		unwindCall = cat([]byte{0x6A, 0x00, 0xFF, 0x74, 0x24, 0x08, 0x6A, 0x00}, pushImm(p.unwindTarget))
+	}
 	rec := func(off byte, slot uint32) []byte { return cat([]byte{0x8B, 0x48, off, 0x89, 0x0D}, d(slot)) }
 	body := cat(
 		rec(0x04, 1), rec(0x10, 2), rec(0x14, 3), rec(0x18, 4), rec(0x1C, 12), rec(0x0C, 5),
 		[]byte{0xFF, 0x05}, d(7), // inc [d7]
 		[]byte{0x8B, 0x44, 0x24, 0x0C, 0x8B, 0x88, 0xB8, 0, 0, 0, 0x89, 0x0D}, d(6), // ctx.Eip -> d6
-		[]byte{0x6A, 0x00, 0xFF, 0x74, 0x24, 0x08, 0x6A, 0x00, 0xFF, 0x74, 0x24, 0x14}, // RtlUnwind(frame, 0, rec, 0)
-		callMem(iat("KERNEL32.dll", "RtlUnwind")),
+		unwindCall, callMem(iat("KERNEL32.dll", "RtlUnwind")),
 		[]byte{0x8B, 0x44, 0x24, 0x0C},                               // mov eax,[esp+12] (ctx)
 		[]byte{0x8B, 0x0D}, d(15), []byte{0x89, 0x88, 0xB8, 0, 0, 0}, // ctx.Eip = resume
 		[]byte{0x8B, 0x0D}, d(14), []byte{0x89, 0x88, 0xC4, 0, 0, 0}, // ctx.Esp = the frame
@@ -225,5 +230,19 @@ func TestSEH_InvalidChainUnhandled(t *testing.T) {
 	}
 	if crashes != 1 {
 		t.Errorf("%d crash events", crashes)
+	}
+}
+
+// TestSEH_UnwindTargets: RtlUnwind to 0xFFFFFFFF unwinds every frame and returns; to a frame that is not on the
+// chain it unwinds every frame and then, finding no target, ends the process with the exception's code.
+func TestSEH_UnwindTargets(t *testing.T) {
+	av := func(uint32, uint32, func(string, string) uint32) []byte { return []byte{0xA1, 0, 0, 0, 0} }
+	r, ok, code, _ := runSEH(t, sehImage{inner: true, unwindTarget: abi.ChainEnd, fault: av})
+	if !ok || code != 0 || r[11] != 2 || r[10] != abi.EXCEPTION_UNWINDING {
+		t.Errorf("to the chain end: result %v exit 0x%X, inner calls %d flags %d", ok, code, r[11], r[10])
+	}
+	_, ok, code, _ = runSEH(t, sehImage{inner: true, unwindTarget: 0x7FFD0000, fault: av})
+	if ok || code != 0xC0000005 {
+		t.Errorf("to a missing frame: result %v exit 0x%X, want the process ended with 0xC0000005", ok, code)
 	}
 }
