@@ -12,13 +12,12 @@ package win32
 // those, ReadFile on the file does not see writes made through a view: Windows' cache coherence is not
 // modelled.)
 //
-// Named sections live in one machine-wide namespace (the "Local\" and "Global\" prefixes name the same
-// object, as in a single session); a name is case-sensitive and lasts while the section object does (a handle
-// or a view). Creating an existing name opens it and sets ERROR_ALREADY_EXISTS.
+// Named sections live in the kernel's namespace of named objects (kernel.Namespace), with events, mutexes and
+// semaphores: a name is case-sensitive and lasts while the section object does (a handle or a view). Creating
+// an existing section's name opens it and sets ERROR_ALREADY_EXISTS; a name taken by an object of another type
+// fails with ERROR_INVALID_HANDLE.
 
 import (
-	"strings"
-
 	"github.com/peek32/peek32/core/kernel"
 	"github.com/peek32/peek32/core/win32/abi"
 	"github.com/peek32/peek32/mm"
@@ -64,7 +63,8 @@ type view struct {
 	writable, copied bool
 }
 
-// machineObjects is the machine-wide state of named sections and named pipes.
+// machineObjects is the machine-wide state of named pipes, and an index of the named sections by canonical
+// name (the sections themselves are found through the kernel namespace; kernel32_named.go consults the index).
 type machineObjects struct {
 	sections map[string]*Section
 	pipes    map[string]*pipeServer
@@ -78,14 +78,10 @@ func (s *System) objects() *machineObjects {
 	return s.named
 }
 
-// objectName normalizes a kernel object name: the session prefixes name one namespace.
+// objectName is the canonical namespace name of n (see kernel.CanonicalName).
 func objectName(n string) string {
-	for _, p := range []string{`Local\`, `Global\`, `Session\`} {
-		if strings.HasPrefix(n, p) {
-			return n[len(p):]
-		}
-	}
-	return n
+	canon, _ := kernel.CanonicalName(n)
+	return canon
 }
 
 // views returns the calling process's views by base address.
@@ -120,15 +116,26 @@ func createFileMapping(c *Call, wide bool) {
 		c.Fail(abi.ERROR_NOACCESS, 0)
 		return
 	}
-	name = objectName(name)
 	sp, ok := sectionProt(prot)
 	if !ok {
 		c.Fail(abi.ERROR_INVALID_PARAMETER, 0)
 		return
 	}
-	objs := c.S.objects()
+	name, st := kernel.CanonicalName(name)
+	switch st {
+	case kernel.NameBadPath:
+		c.Fail(abi.ERROR_PATH_NOT_FOUND, 0)
+		return
+	case kernel.NameEmpty:
+		name = ""
+	}
 	if name != "" {
-		if sec := objs.sections[name]; sec != nil {
+		if old := c.K.Names().Lookup(name); old != nil {
+			sec, isS := old.(*Section)
+			if !isS {
+				c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+				return
+			}
 			h, ok := c.P.Handles.Insert(sec, 0xF001F, false)
 			if !ok {
 				c.Fail(abi.ERROR_TOO_MANY_OPEN_FILES, 0)
@@ -235,6 +242,7 @@ func newSection(c *Call, name string, size, prot uint32, fo *FileObject, data []
 		fo.Ref()
 	}
 	if name != "" {
+		c.K.Names().Insert(sec)
 		objs.sections[name] = sec
 	}
 	return sec, 0
@@ -283,13 +291,23 @@ func openFileMapping(c *Call, wide bool) {
 		c.Fail(abi.ERROR_NOACCESS, 0)
 		return
 	}
-	if name == "" {
+	canon, st := kernel.CanonicalName(name)
+	switch st {
+	case kernel.NameEmpty:
 		c.Fail(abi.ERROR_INVALID_PARAMETER, 0)
 		return
+	case kernel.NameBadPath:
+		c.Fail(abi.ERROR_PATH_NOT_FOUND, 0)
+		return
 	}
-	sec := c.S.objects().sections[objectName(name)]
-	if sec == nil {
+	o := c.K.Names().Lookup(canon)
+	if o == nil {
 		c.Fail(abi.ERROR_FILE_NOT_FOUND, 0)
+		return
+	}
+	sec, isS := o.(*Section)
+	if !isS {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
 	}
 	if access&fileMapWrite != 0 && (sec.Prot == abi.PAGE_READONLY || sec.Prot == abi.PAGE_EXECUTE_READ) {

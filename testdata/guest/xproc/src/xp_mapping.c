@@ -73,6 +73,13 @@ int main(int argc, char **argv) {
     SHOW("zero-size pagefile section", "%lu", CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0, NULL));
     SHOW("bad protection", "%lu", CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_NOACCESS, 0, 4096, NULL));
     SHOW("bad handle", "%lu", MapViewOfFile((HANDLE)0x1234, FILE_MAP_READ, 0, 0, 0));
+    /* Sections share the namespace with the other named objects. */
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, "xp_taken");
+    SHOW("mapping under an event's name", "%lu", CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, "xp_taken"));
+    SHOW("OpenFileMapping of an event's name", "%lu", OpenFileMappingA(FILE_MAP_READ, FALSE, "xp_taken"));
+    SHOW("event under a mapping's name", "%lu", CreateEventA(NULL, TRUE, FALSE, "Local\\xp_shared"));
+    SHOW("a name in a missing directory", "%lu", OpenFileMappingA(FILE_MAP_READ, FALSE, "xp_dir\\x"));
+    CloseHandle(ev);
     HANDLE ro = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READONLY, 0, 4096, NULL);
     SHOW("write view of a read-only section", "%lu", MapViewOfFile(ro, FILE_MAP_WRITE, 0, 0, 0));
     SHOW("view past the end", "%lu", MapViewOfFile(ro, FILE_MAP_READ, 0, 0, 8192));
