@@ -154,7 +154,7 @@ func TestAudit_Trace(t *testing.T) {
 	sc := bufio.NewScanner(bytes.NewReader(traces[0]))
 	sc.Buffer(nil, 1<<20)
 	line := 0
-	sawString := false
+	sawString, sawFormat := false, false
 	for sc.Scan() {
 		line++
 		var r traceRecord
@@ -172,10 +172,16 @@ func TestAudit_Trace(t *testing.T) {
 			if r.Name == "KERNEL32.dll!GetModuleHandleA" && len(r.Args) == 1 && r.Args[0] == `"audita.dll"` {
 				sawString = true
 			}
+			if strings.HasSuffix(r.Name, "!printf") && len(r.Args) > 0 && strings.HasPrefix(r.Args[0], `"main: `) {
+				sawFormat = true
+			}
 		}
 	}
 	if !sawString {
 		t.Error(`no API record with the decoded string argument GetModuleHandleA("audita.dll")`)
+	}
+	if !sawFormat {
+		t.Error("no printf record with its format string decoded")
 	}
 	for _, k := range []string{"process-created", "step", "thread-created", "module-loaded", "entry", "main", "api",
 		"console", "thread-exited", "process-exited"} {

@@ -2,6 +2,7 @@ package win32
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/peek32/peek32/core/cpu"
@@ -467,6 +468,7 @@ func crtReadFormat(c *Call, i int) ([]byte, bool) {
 		crtFaultFrom(c, err)
 		return nil, false
 	}
+	crtNoteStr(c, i, f) // the trace shows the format, not its address
 	return f, true
 }
 
@@ -476,6 +478,9 @@ func crtReadWFormat(c *Call, i int) ([]uint16, bool) {
 	if err != nil {
 		crtFaultFrom(c, err)
 		return nil, false
+	}
+	if c.trace {
+		crtNoteStr(c, i, []byte(crtUtf16ToString(f)))
 	}
 	return f, true
 }
@@ -614,12 +619,21 @@ func crtCountPrintf(c *Call, fmtArg int, args crt.Args) {
 	c.Return(uint32(int32(n)))
 }
 
+// crtNoteStr records string argument i (read by the handler itself) for the trace, quoted as Call.Str does,
+// at most maxString bytes of it.
+func crtNoteStr(c *Call, i int, s []byte) {
+	if c.trace {
+		c.note(i, strconv.Quote(string(s[:min(len(s), maxString)])))
+	}
+}
+
 func crtPutsFn(c *Call) {
 	s, err := crt.ReadCString(c.Mem, c.Arg(0), 1<<26)
 	if err != nil {
 		crtFaultFrom(c, err)
 		return
 	}
+	crtNoteStr(c, 0, s)
 	if !crtPut(c, crtStdStream(c, 1), append(s, '\n')) {
 		c.Return(crtEOF)
 		return
@@ -646,6 +660,7 @@ func crtFputsFn(c *Call) {
 		crtFaultFrom(c, err)
 		return
 	}
+	crtNoteStr(c, 0, s)
 	if !crtPut(c, crtStreamArg(c, 1), s) {
 		c.Return(crtEOF)
 		return

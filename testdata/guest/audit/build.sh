@@ -21,9 +21,12 @@ $CC $CFLAGS -shared -o bin/audita.dll src/audita.c src/audita.def "$tmp/libaudit
 $CC $CFLAGS -shared -o bin/auditc.dll src/auditc.c src/auditc.def $LDFLAGS
 # auditc.dll as a delay-load import library (MinGW's dlltool --output-delaylib; the helper __delayLoadHelper2
 # comes from MinGW's runtime and calls LoadLibraryA/GetProcAddress at the first call).
-$DLLTOOL --input-def src/auditc.def --dllname auditc.dll --output-delaylib "$tmp/libauditc_delay.a"
+# dlltool names the library's symbols after the output path (and MinGW keeps COFF symbols): build the
+# libraries under a fixed relative name so that the exe is the same every build.
+src=$PWD/src
+(cd "$tmp" && $DLLTOOL --input-def "$src/auditc.def" --dllname auditc.dll --output-delaylib libauditc_delay.a)
 # An API-set import library: the exe imports from api-ms-win-core-processthreads-l1-1-0.dll.
-$DLLTOOL -k --input-def src/apiset.def --output-lib "$tmp/libapiset.a"
+(cd "$tmp" && $DLLTOOL -k --input-def "$src/apiset.def" --output-lib libapiset.a)
 $CC $CFLAGS -o bin/dllchain.exe src/dllchain.c "$tmp/libaudita.a" "$tmp/libauditc_delay.a" "$tmp/libapiset.a" $LDFLAGS
 echo "built dllchain"
 # Windows-only programs (hand-written expectations).

@@ -45,6 +45,12 @@ int main(void)
     printf("TEB: ExceptionList (0x00) is a frame on the stack or the end marker: %s\n",
            answer(d(teb, 0) == 0xFFFFFFFF || (d(teb, 0) < d(teb, 4) && d(teb, 0) >= d(teb, 8))));
     printf("TEB: StackLimit < a local < StackBase: %s\n", answer(d(teb, 8) < (DWORD)&local && (DWORD)&local < d(teb, 4)));
+    {
+        unsigned char *image = (unsigned char *)GetModuleHandleA(NULL);
+        IMAGE_NT_HEADERS *nt = (IMAGE_NT_HEADERS *)(image + ((IMAGE_DOS_HEADER *)image)->e_lfanew);
+        printf("TEB: DeallocationStack (0xE0C) + the PE header's SizeOfStackReserve is StackBase: %s\n",
+               answer(d(teb, 0xE0C) + nt->OptionalHeader.SizeOfStackReserve == d(teb, 4)));
+    }
     printf("TEB: ClientId (0x20, 0x24) is the process and thread ID: %s\n",
            answer(d(teb, 0x20) == GetCurrentProcessId() && d(teb, 0x24) == GetCurrentThreadId()));
     SetLastError(1234);
