@@ -29,9 +29,12 @@ func init() {
 		Export{Name: "GetProcessIdOfThread", ArgBytes: 4, Handler: getProcessIDOfThread},
 		Export{Name: "CreateRemoteThread", ArgBytes: 28, Handler: func(c *Call) { createRemoteThread(c, false) }},
 		Export{Name: "CreateRemoteThreadEx", ArgBytes: 32, Handler: func(c *Call) { createRemoteThread(c, true) }, Note: "attribute list ignored"},
-		Export{Name: "CreateWaitableTimerA", ArgBytes: 12, Handler: func(c *Call) { createWaitableTimer(c, c.Arg(1) != 0) }, Note: "names ignored"},
-		Export{Name: "CreateWaitableTimerW", ArgBytes: 12, Handler: func(c *Call) { createWaitableTimer(c, c.Arg(1) != 0) }, Note: "names ignored"},
-		Export{Name: "CreateWaitableTimerExW", ArgBytes: 16, Handler: func(c *Call) { createWaitableTimer(c, c.Arg(2)&timerManualReset != 0) }, Note: "names ignored"},
+		Export{Name: "CreateWaitableTimerA", ArgBytes: 12, Handler: func(c *Call) { createWaitableTimer(c, false, false) }},
+		Export{Name: "CreateWaitableTimerW", ArgBytes: 12, Handler: func(c *Call) { createWaitableTimer(c, true, false) }},
+		Export{Name: "CreateWaitableTimerExA", ArgBytes: 16, Handler: func(c *Call) { createWaitableTimer(c, false, true) }},
+		Export{Name: "CreateWaitableTimerExW", ArgBytes: 16, Handler: func(c *Call) { createWaitableTimer(c, true, true) }},
+		Export{Name: "OpenWaitableTimerA", ArgBytes: 12, Handler: func(c *Call) { openNamed(c, false, kernel.TypeTimer) }},
+		Export{Name: "OpenWaitableTimerW", ArgBytes: 12, Handler: func(c *Call) { openNamed(c, true, kernel.TypeTimer) }},
 		Export{Name: "SetWaitableTimer", ArgBytes: 24, Handler: setWaitableTimer, Note: "completion routines (APCs) are not called"},
 		Export{Name: "SetWaitableTimerEx", ArgBytes: 28, Handler: setWaitableTimer, Note: "completion routines (APCs) are not called"},
 		Export{Name: "CancelWaitableTimer", ArgBytes: 4, Handler: cancelWaitableTimer},
@@ -51,6 +54,7 @@ func init() {
 const (
 	errPartialCopy     = abi.Errno(299) // ERROR_PARTIAL_COPY
 	timerManualReset   = 1              // CREATE_WAITABLE_TIMER_MANUAL_RESET
+	timerAllAccess     = 0x1F0003       // TIMER_ALL_ACCESS
 	conditionLockShare = 1              // CONDITION_VARIABLE_LOCKMODE_SHARED
 )
 
@@ -409,15 +413,27 @@ func duplicateHandleX(c *Call) {
 
 // Waitable timers.
 
-func createWaitableTimer(c *Call, manual bool) {
-	t := c.K.NewTimer("", manual)
-	h, ok := c.P.Handles.Insert(t, abi.SYNCHRONIZE|0x1F0003, false)
-	t.Unref()
-	if !ok {
-		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
+// createWaitableTimer is CreateWaitableTimer(attrs, manual, name) and CreateWaitableTimerEx(attrs, name, flags,
+// access); a named timer is in the kernel namespace like the other named objects (kernel32_named.go).
+func createWaitableTimer(c *Call, wide, ex bool) {
+	inherit, ok := inheritFlag(c, 0)
+	var manual, nameOK bool
+	var name string
+	access := uint32(timerAllAccess)
+	if ex {
+		name, nameOK = nameArg(c, 1, wide)
+		manual, access = c.Arg(2)&timerManualReset != 0, c.Arg(3)
+	} else {
+		manual = c.Arg(1) != 0
+		name, nameOK = nameArg(c, 2, wide)
+	}
+	if !ok || !nameOK {
+		c.Fail(abi.ERROR_NOACCESS, 0)
 		return
 	}
-	c.Succeed(uint32(h))
+	createNamed(c, name, kernel.TypeTimer, access, inherit, func(canon string) kernel.Object {
+		return c.K.NewTimer(canon, manual)
+	})
 }
 
 // timerArg resolves argument i as a waitable timer handle.

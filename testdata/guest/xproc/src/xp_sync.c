@@ -97,6 +97,14 @@ int main(void) {
     SHOW("negative period", SetWaitableTimer(t, &due, -1, NULL, NULL, FALSE));
     CloseHandle(t);
     CloseHandle(p);
+    /* Named timers. */
+    HANDLE n1 = CreateWaitableTimerA(NULL, TRUE, "xp_timer");
+    SHOW("the same name again", CreateWaitableTimerA(NULL, TRUE, "xp_timer") != NULL);
+    HANDLE n2 = OpenWaitableTimerA(TIMER_ALL_ACCESS, FALSE, "xp_timer");
+    due.QuadPart = -10000;
+    SetWaitableTimer(n2, &due, 0, NULL, NULL, FALSE);
+    printf("opened timer is the same object: %lu\n", WaitForSingleObject(n1, 100));
+    SHOW("open a missing timer", OpenWaitableTimerA(TIMER_ALL_ACCESS, FALSE, "xp_nope"));
 
     InitializeCriticalSection(&cs);
     InitializeConditionVariable(&notFull);
