@@ -293,7 +293,7 @@ func (m *Machine) deadlockReport() string {
 		if sym := m.sys.SymbolAt(t.Proc, t.CPU.EIP); sym != "" {
 			where = sym
 		}
-		fmt.Fprintf(&b, " [%s PID %d, thread %d in %s]", t.Proc.Name, t.Proc.ID, t.ID, where)
+		fmt.Fprintf(&b, " [%s PID %d, thread %d in %s %s]", t.Proc.Name, t.Proc.ID, t.ID, where, describeWait(t))
 	}
 	return b.String()
 }

@@ -2,11 +2,13 @@ package kernel
 
 import "strings"
 
-// Namespace is the machine's directory of named kernel objects — Windows' \BaseNamedObjects, shared by every
-// process of the machine (one session, so the "Local\", "Global\" and "Session\N\" prefixes name the same
-// directory). Names are case-sensitive, as object names are on Windows. An object is in the namespace from its
-// creation under a name until its last reference goes (the last handle is closed, or its last holder — a
-// mutex owner, a waiting thread's process — lets go): then its name is free for a new object.
+// Namespace is the machine's directory of named kernel objects, shared by every process of the machine. It
+// models an interactive Windows Vista+ session (session 1): an unprefixed name and a "Local\" name are in the
+// session's directory (\Sessions\1\BaseNamedObjects), a "Global\" name is in the global one
+// (\BaseNamedObjects), so "Global\x" and "x" are different objects, as on Windows (and Wine). Names are
+// case-sensitive, as object names are on Windows. An object is in the namespace from its creation under a
+// name until its last reference goes (the last handle is closed, or its last holder lets go): then its name is
+// free for a new object.
 //
 // The namespace holds no reference of its own: it only lets CreateXxx/OpenXxx find an object that something
 // else keeps alive, exactly as an object's name does on Windows.
@@ -24,15 +26,17 @@ const (
 	NameBadPath                   // a backslash past the session prefix: a directory that does not exist
 )
 
-// CanonicalName strips the session prefixes ("Local\", "Global\", "Session\N\") that name the single
-// directory, and says whether what remains is a valid object name: a name with a further backslash names an
-// object in a subdirectory, which does not exist (ERROR_PATH_NOT_FOUND on Windows).
+// CanonicalName maps an object name to its key in the namespace: "Local\x" and "Session\N\x" are the
+// session's "x", "Global\x" stays "Global\x" (the global directory). It says whether what remains is a valid
+// object name: empty, or one with a further backslash, which names an object in a subdirectory that does not
+// exist (ERROR_PATH_NOT_FOUND on Windows).
 func CanonicalName(name string) (string, NameStatus) {
+	prefix := ""
 	switch {
 	case strings.HasPrefix(name, `Local\`):
 		name = name[len(`Local\`):]
 	case strings.HasPrefix(name, `Global\`):
-		name = name[len(`Global\`):]
+		prefix, name = `Global\`, name[len(`Global\`):]
 	case strings.HasPrefix(name, `Session\`):
 		rest := name[len(`Session\`):]
 		if i := strings.IndexByte(rest, '\\'); i >= 0 {
@@ -43,9 +47,9 @@ func CanonicalName(name string) (string, NameStatus) {
 		return "", NameEmpty
 	}
 	if strings.IndexByte(name, '\\') >= 0 {
-		return name, NameBadPath
+		return prefix + name, NameBadPath
 	}
-	return name, NameOK
+	return prefix + name, NameOK
 }
 
 // Names returns the machine-wide namespace of named objects.

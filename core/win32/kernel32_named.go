@@ -3,8 +3,8 @@ package win32
 // Events, mutexes and semaphores, named and unnamed: CreateEvent(Ex), CreateMutex(Ex), CreateSemaphore(Ex),
 // OpenEvent, OpenMutex, OpenSemaphore.
 //
-// A named object lives in the kernel's machine-wide namespace (kernel.Namespace: one directory for every
-// process, "Local\" and "Global\" naming the same one) until its last reference goes. Creating an object under
+// A named object lives in the kernel's machine-wide namespace (kernel.Namespace: the session's directory for
+// plain and "Local\" names, the global one for "Global\" names) until its last reference goes. Creating an object under
 // a name that exists opens the existing object instead — the creation parameters (initial owner, initial state,
 // counts) are ignored — and sets the last error to ERROR_ALREADY_EXISTS; if the existing object is of another
 // type (including a file mapping of that name) the call fails with ERROR_INVALID_HANDLE. Opening a name that
@@ -81,7 +81,7 @@ func createNamed(c *Call, name string, typ kernel.ObjectType, access uint32, inh
 		c.Fail(abi.ERROR_PATH_NOT_FOUND, 0)
 		return
 	case kernel.NameOK:
-		if old := c.K.Names().Lookup(canon); old != nil || c.S.objects().sections[canon] != nil {
+		if old := c.K.Names().Lookup(canon); old != nil || c.S.objects().sections[objectName(name)] != nil {
 			if old == nil || old.Header().Type() != typ {
 				c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 				return
@@ -215,7 +215,7 @@ func openNamed(c *Call, wide bool, typ kernel.ObjectType) {
 	}
 	o := c.K.Names().Lookup(canon)
 	if o == nil {
-		if c.S.objects().sections[canon] != nil {
+		if c.S.objects().sections[objectName(name)] != nil {
 			c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 			return
 		}
