@@ -261,6 +261,55 @@ func (s *Space) Write32TLB(a uint32, v uint32) bool {
 	return false
 }
 
+// MoveTLB copies n bytes from src to dst with copy's (memmove's) semantics if [src, src+n) lies
+// within one page held by the read TLB and [dst, dst+n) within one page held by the write TLB, and
+// reports whether it did; otherwise it does nothing (like the other TLB-only forms, a miss records
+// no fault). It is the bulk form of the TLB hits of Read8/Write8 for string instructions: a copy it
+// performs is exactly what n byte accesses would do when dst <= src or the ranges do not overlap
+// (the caller must not use it for a forward copy onto an overlapping later destination, where the
+// element order matters).
+func (s *Space) MoveTLB(dst, src, n uint32) bool {
+	if n == 0 {
+		return true
+	}
+	re, we := &s.rtlb[uint8(src>>pageShift)], &s.wtlb[uint8(dst>>pageShift)]
+	if re.tag != src>>pageShift || re.tag != (src+n-1)>>pageShift ||
+		we.tag != dst>>pageShift || we.tag != (dst+n-1)>>pageShift {
+		return false
+	}
+	so, do := src&pageMask, dst&pageMask
+	copy(we.page[do:do+n], re.page[so:so+n])
+	return true
+}
+
+// FillTLB stores the size-byte (1, 2 or 4) little-endian value v repeatedly over [dst, dst+n) if
+// that range lies within one page held by the write TLB and n is a multiple of size, and reports
+// whether it did; otherwise it does nothing. It is the bulk form of a run of Write8/16/32 TLB hits.
+func (s *Space) FillTLB(dst, n, v uint32, size int) bool {
+	if n == 0 {
+		return true
+	}
+	we := &s.wtlb[uint8(dst>>pageShift)]
+	if we.tag != dst>>pageShift || we.tag != (dst+n-1)>>pageShift || (size != 1 && size != 2 && size != 4) ||
+		n%uint32(size) != 0 {
+		return false
+	}
+	do := dst & pageMask
+	b := we.page[do : do+n]
+	switch size {
+	case 1:
+		b[0] = uint8(v)
+	case 2:
+		le.PutUint16(b, uint16(v))
+	default:
+		le.PutUint32(b, v)
+	}
+	for i := size; i < len(b); i *= 2 {
+		copy(b[i:], b[:i])
+	}
+	return true
+}
+
 func (s *Space) mode() Access {
 	if s.isKernel {
 		return AccessKernel

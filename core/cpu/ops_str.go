@@ -1,6 +1,9 @@
 package cpu
 
-import "golang.org/x/arch/x86/x86asm"
+import (
+	"github.com/peek32/peek32/mm"
+	"golang.org/x/arch/x86/x86asm"
+)
 
 // String instructions. The source is seg:ESI (DS unless overridden; FS/GS add their base), the
 // destination ES:EDI (flat). Under 0x67 SI, DI and CX are used and wrap at 16 bits. With a REP
@@ -9,6 +12,9 @@ import "golang.org/x/arch/x86/x86asm"
 // middle leaves the registers describing the iterations done, as on the real processor.
 
 const repChunk = 1024
+
+// bulkStrEnabled turns the bulk REP MOVS/STOS path on (tests turn it off to compare).
+var bulkStrEnabled = true
 
 const (
 	strMOVS = iota
@@ -39,9 +45,27 @@ func (c *CPU) str(in *Inst) flow {
 		n = 1 // under TF the processor traps after every iteration
 	}
 	savedLF, savedFlags := c.lf, c.flags
+	// REP MOVS/STOS, forward, flat 32-bit, not single-stepping: runs of iterations whose bytes lie
+	// within pages already held by the TLBs are done in bulk (bulkStr). Those cannot fault or need
+	// write bookkeeping, so the result is the same as iterating; everything else (page crossings,
+	// cold pages, faults, overlapping forward copies) takes the exact per-iteration path below.
+	bulk := bulkStrEnabled && rep && n == repChunk && (kind == strMOVS || kind == strSTOS) && step == uint32(size) &&
+		amask == 0xFFFFFFFF && in.Seg == segFlat
 	for ; n > 0; n-- {
 		if rep && c.Regs[ECX]&amask == 0 {
 			return flowNext
+		}
+		if bulk {
+			if k := c.bulkStr(kind, size, min(uint32(n), c.Regs[ECX])); k > 0 {
+				d := k * uint32(size)
+				if kind == strMOVS {
+					c.Regs[ESI] += d
+				}
+				c.Regs[EDI] += d
+				c.Regs[ECX] -= k
+				n -= int(k) - 1 // the loop's n-- counts the last one
+				continue
+			}
 		}
 		si, di := c.Regs[ESI]&amask, c.Regs[EDI]&amask
 		if kind != strSTOS && kind != strSCAS && !c.segCheck(in, si, size) {
@@ -111,6 +135,39 @@ func (c *CPU) str(in *Inst) flow {
 		c.lf, c.flags = savedLF, savedFlags
 	}
 	return flowRepeat
+}
+
+// bulkStr performs up to max iterations (at least two, else none) of a forward flat REP MOVS or
+// STOS of size-byte elements at once, as far as the source and destination stay within one page
+// each and those pages are in the TLBs, and returns how many it did. A forward MOVS whose
+// destination overlaps later source bytes is left to the per-iteration path (element order
+// matters there).
+func (c *CPU) bulkStr(kind uint8, size uint16, max uint32) uint32 {
+	sz := uint32(size)
+	di := c.Regs[EDI]
+	k := (mm.PageSize - di&^pageMask) / sz
+	if kind == strMOVS {
+		k = min(k, (mm.PageSize-c.Regs[ESI]&^pageMask)/sz)
+	}
+	k = min(k, max)
+	if k < 2 {
+		return 0
+	}
+	nb := k * sz
+	if kind == strMOVS {
+		si := c.Regs[ESI]
+		if di-si < nb && di != si { // di in (si, si+nb): forward overlap
+			return 0
+		}
+		if !c.Mem.MoveTLB(di, si, nb) {
+			return 0
+		}
+		return k
+	}
+	if !c.Mem.FillTLB(di, nb, c.Regs[EAX], int(size)) {
+		return 0
+	}
+	return k
 }
 
 // advance adds d to register r within the address-size mask.

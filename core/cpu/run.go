@@ -48,16 +48,21 @@ func (c *CPU) Run(budget uint64) StopReason {
 		}
 		c.EIP = b.end
 		c.Count += uint64(n - start)
-		for i := start; i < n; i++ {
-			in := &insts[i]
+		run := insts[:n] // lets the compiler drop the bounds check below
+		for i := start; uint(i) < uint(len(run)); i++ {
+			in := &run[i]
 			r := flowNext
+			// The inline cases that can neither fault nor store end with continue: they skip the
+			// fault and self-modification checks after the switch.
 			switch in.Fast {
 			case fastNone:
 				r = handlers[in.Op](c, in)
 			case fastMovRR:
 				c.Regs[in.Args[0].Reg&7] = c.Regs[in.Args[1].Reg&7]
+				continue
 			case fastMovRI:
 				c.Regs[in.Args[0].Reg&7] = in.Imm
+				continue
 			case fastMovRM:
 				addr := c.eaFlat(in)
 				v, ok := mem.Read32TLB(addr) // inlined TLB hit; the full accessor on a miss
@@ -140,6 +145,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 				a := *d
 				*d = a + v
 				c.setLazy4(lazyAdd, a, v, a+v)
+				continue
 			case fastSubRR, fastSubRI, fastCmpRR, fastCmpRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				v := in.Imm
@@ -151,6 +157,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 					*d = a - v
 				}
 				c.setLazy4(lazySub, a, v, a-v)
+				continue
 			case fastAndRR, fastAndRI, fastTestRR, fastTestRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				v := in.Imm
@@ -162,6 +169,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 					*d = res
 				}
 				c.setLogic4(res)
+				continue
 			case fastOrRR, fastOrRI, fastXorRR, fastXorRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				v := in.Imm
@@ -176,6 +184,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 				}
 				*d = res
 				c.setLogic4(res)
+				continue
 			case fastIncR, fastDecR:
 				d := &c.Regs[in.Args[0].Reg&7]
 				a := *d
@@ -189,6 +198,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 					c.setLazy4(lazyDec, a, 1, a-1)
 					c.lf.cin = cin
 				}
+				continue
 			case fastShlRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				a, cnt := *d, in.Imm&31
@@ -196,20 +206,24 @@ func (c *CPU) Run(budget uint64) StopReason {
 				cf := a>>(32-cnt)&1 != 0
 				*d = res
 				c.setFlagsArith(szp(res, 4) | flagIf(cf, FlagCF) | flagIf((res>>31 != 0) != cf, FlagOF))
+				continue
 			case fastShrRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				a, cnt := *d, in.Imm&31
 				res := a >> cnt
 				*d = res
 				c.setFlagsArith(szp(res, 4) | flagIf(a>>(cnt-1)&1 != 0, FlagCF) | flagIf(a>>31 != 0, FlagOF))
+				continue
 			case fastSarRI:
 				d := &c.Regs[in.Args[0].Reg&7]
 				sa, cnt := int32(*d), in.Imm&31
 				res := uint32(sa >> cnt)
 				*d = res
 				c.setFlagsArith(szp(res, 4) | flagIf(sa>>(cnt-1)&1 != 0, FlagCF))
+				continue
 			case fastMovzxRR:
 				c.Regs[in.Args[0].Reg&7] = c.getReg(in.Args[1].Reg, in.Args[1].Size)
+				continue
 			case fastMovzxRM, fastMovsxRM:
 				addr := c.eaFlat(in)
 				v, ok := mem.Read8TLB(addr)
@@ -232,6 +246,7 @@ func (c *CPU) Run(budget uint64) StopReason {
 				}
 			case fastLea:
 				c.Regs[in.Args[0].Reg&7] = c.eaFlat(in)
+				continue
 			case fastJcc:
 				// Inline the common compare-and-branch cases; cond handles the rest.
 				cc := ccOf[in.Op]
@@ -261,8 +276,10 @@ func (c *CPU) Run(budget uint64) StopReason {
 				if taken {
 					c.EIP = in.Imm
 				}
+				continue
 			case fastJmpRel:
 				c.EIP = in.Imm
+				continue
 			case fastPushR:
 				sp := c.Regs[ESP] - 4
 				v := c.Regs[in.Args[0].Reg&7]
