@@ -342,7 +342,7 @@ func mapViewOfFile(c *Call, ex bool) {
 	case access == 0:
 		c.Fail(abi.ERROR_INVALID_PARAMETER, 0)
 		return
-	case access&fileMapCopy != 0 && access != 0xF001F:
+	case access&^fileMapExecute == fileMapCopy: // FILE_MAP_COPY alone (its bit is also SECTION_QUERY, part of FILE_MAP_ALL_ACCESS)
 		prot = mm.ProtRead | mm.ProtCopy
 	case access&fileMapWrite != 0:
 		if readOnly || copyOnly {
