@@ -6,7 +6,8 @@
  * Expectations (Microsoft: "DllMain entry point", "Dynamic-Link Library Entry-Point Function", "Export
  * forwarding" in the PE format documentation, "Windows API sets", "Linker support for delay-loaded DLLs"):
  * - statically imported DLLs are initialized before the exe's entry point, a DLL after the DLLs it imports
- *   (auditb before audita), with DLL_PROCESS_ATTACH and lpReserved non-NULL;
+ *   (auditb before audita), with DLL_PROCESS_ATTACH and lpReserved non-NULL; a DLL's TLS callbacks (auditb's
+ *   and auditc's) run just before its DllMain, with the same reason (PE format: "TLS Callback Functions");
  * - a new thread calls DLL_THREAD_ATTACH in initialization order before its start routine, and
  *   DLL_THREAD_DETACH when it ends (in reverse order, as the loader's LdrShutdownThread does);
  * - a forwarded export resolves to the final target, through a chain of forwarders, both for an import of the
