@@ -108,3 +108,19 @@ func TestXprocMappingLeavesNoName(t *testing.T) {
 		}
 	}
 }
+
+// TestXprocViewWrittenBackAtExit runs xp_mapexit, which writes a file through a writable view and exits
+// without unmapping it: the process's end writes the view back, so the file holds the bytes.
+func TestXprocViewWrittenBackAtExit(t *testing.T) {
+	_, code, m := runXproc(t, "xp_mapexit")
+	if code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	b, err := m.FS().ReadFile(`C:\work\mapexit.txt`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != "written at exit!" {
+		t.Errorf("file holds %q, want %q", b, "written at exit!")
+	}
+}
