@@ -22,7 +22,7 @@ type CreateParams struct {
 	CurrentDir string
 	// Env is the environment, "NAME=value" strings (default: the parent's).
 	Env []string
-	// Flags are the creation flags; CREATE_SUSPENDED is honoured.
+	// Flags are the creation flags; CREATE_SUSPENDED and the priority-class flags are honoured.
 	Flags uint32
 	// Std are objects to install as the standard input, output and error handles of the new process (nil: the
 	// handle value stays 0). InheritHandles copies the parent's inheritable handles first, at the same values;
@@ -83,6 +83,9 @@ func (k *Kernel) CreateProcess(cp CreateParams) (*CreateResult, error) {
 	p, err := k.newProcess(ppid, cp.ImagePath, cmdline, curdir, append([]string(nil), env...))
 	if err != nil {
 		return nil, err
+	}
+	if c := initialPriorityClass(cp.Flags, parent); c != NormalPriorityClass {
+		p.SetPriorityClass(c)
 	}
 	k.emit(Event{Kind: "step", Step: 1, PID: p.ID, Name: p.Name, Parent: ppid,
 		Text: fmt.Sprintf("process object created: %s, PID %d, parent PID %d", p.Name, p.ID, ppid)})

@@ -170,3 +170,21 @@ func (k *Kernel) higherReady(t *Thread) bool {
 	}
 	return false
 }
+
+// initialPriorityClass is a new process's priority class: the one its creation flags name, else the parent's
+// when that is IDLE or BELOW_NORMAL (which children inherit), else NORMAL (CreateProcess's documentation).
+// Several class flags at once are rejected by Windows; here the highest wins.
+func initialPriorityClass(flags uint32, parent *Process) uint32 {
+	for _, c := range []uint32{RealtimePriorityClass, HighPriorityClass, AboveNormalPriorityClass,
+		NormalPriorityClass, BelowNormalPriorityClass, IdlePriorityClass} {
+		if flags&c != 0 {
+			return c
+		}
+	}
+	if parent != nil {
+		if c := parent.PriorityClass(); c == IdlePriorityClass || c == BelowNormalPriorityClass {
+			return c
+		}
+	}
+	return NormalPriorityClass
+}

@@ -60,3 +60,24 @@ func TestStarvationBoost(t *testing.T) {
 		t.Errorf("TIME_CRITICAL thread at %d (boosted %v), want 15 unboosted", got, crit.boosted)
 	}
 }
+
+// TestInitialPriorityClass: the creation flags name the class; otherwise IDLE and BELOW_NORMAL are inherited
+// and everything else starts NORMAL.
+func TestInitialPriorityClass(t *testing.T) {
+	k := New(Config{})
+	parent := &Process{kernel: k}
+	if c := initialPriorityClass(0x4|HighPriorityClass, parent); c != HighPriorityClass {
+		t.Errorf("HIGH flag gave 0x%X", c)
+	}
+	if c := initialPriorityClass(0, parent); c != NormalPriorityClass {
+		t.Errorf("normal parent gave 0x%X", c)
+	}
+	parent.SetPriorityClass(BelowNormalPriorityClass)
+	if c := initialPriorityClass(0, parent); c != BelowNormalPriorityClass {
+		t.Errorf("BELOW_NORMAL parent gave 0x%X, want it inherited", c)
+	}
+	parent.SetPriorityClass(HighPriorityClass)
+	if c := initialPriorityClass(0, parent); c != NormalPriorityClass {
+		t.Errorf("HIGH parent gave 0x%X, want NORMAL (not inherited)", c)
+	}
+}
