@@ -4,8 +4,11 @@ package win32
 // DisconnectNamedPipe, PeekNamedPipe, ReadFile/WriteFile on either end.
 //
 // A named pipe (pipeServer) is a machine-wide name with up to nMaxInstances instances; each instance is a
-// duplex connection between one server end and at most one client end, with a byte buffer each way (message
-// mode is treated as byte mode; buffers are unbounded, so a writer never blocks). An instance starts out
+// duplex connection between one server end and at most one client end, with a buffer each way (unbounded, so a
+// writer never blocks). A PIPE_TYPE_MESSAGE pipe keeps the boundaries of the writes: an end in message read
+// mode (PIPE_READMODE_MESSAGE, set at creation for the server, by SetNamedPipeHandleState for the client)
+// reads one message per ReadFile; a message longer than the buffer is returned in pieces on successive reads
+// (Windows says ERROR_MORE_DATA for all but the last piece; peek32 does not). An instance starts out
 // listening: a client's CreateFile connects to the first listening instance, before or during the server's
 // ConnectNamedPipe (which, if the client came first, fails with ERROR_PIPE_CONNECTED, as on Windows). Each end
 // object is signaled while it has data to read (or its peer is gone), so ReadFile blocks on it as on an
@@ -23,13 +26,13 @@ import (
 
 func init() {
 	kernel32.Add(
-		Export{Name: "CreateNamedPipeA", ArgBytes: 32, Handler: func(c *Call) { createNamedPipe(c, false) }, Note: "byte mode; no overlapped I/O"},
-		Export{Name: "CreateNamedPipeW", ArgBytes: 32, Handler: func(c *Call) { createNamedPipe(c, true) }, Note: "byte mode; no overlapped I/O"},
+		Export{Name: "CreateNamedPipeA", ArgBytes: 32, Handler: func(c *Call) { createNamedPipe(c, false) }, Note: "no overlapped I/O; no ERROR_MORE_DATA"},
+		Export{Name: "CreateNamedPipeW", ArgBytes: 32, Handler: func(c *Call) { createNamedPipe(c, true) }, Note: "no overlapped I/O; no ERROR_MORE_DATA"},
 		Export{Name: "ConnectNamedPipe", ArgBytes: 8, Handler: connectNamedPipe, Note: "synchronous"},
 		Export{Name: "DisconnectNamedPipe", ArgBytes: 4, Handler: disconnectNamedPipe},
 		Export{Name: "WaitNamedPipeA", ArgBytes: 8, Handler: func(c *Call) { waitNamedPipe(c, false) }},
 		Export{Name: "WaitNamedPipeW", ArgBytes: 8, Handler: func(c *Call) { waitNamedPipe(c, true) }},
-		Export{Name: "SetNamedPipeHandleState", ArgBytes: 16, Handler: setNamedPipeHandleState, Note: "modes accepted, byte semantics kept"},
+		Export{Name: "SetNamedPipeHandleState", ArgBytes: 16, Handler: setNamedPipeHandleState, Note: "read mode only"},
 	)
 }
 
@@ -42,6 +45,9 @@ const (
 	fileFlagFirstPipe   = 0x00080000
 	nmpWaitDefault      = 0 // NMPWAIT_USE_DEFAULT_WAIT
 	pipePrefix          = `\\.\pipe\`
+	pipeReadModeMessage = 0x2 // PIPE_READMODE_MESSAGE
+	pipeTypeMessage     = 0x4 // PIPE_TYPE_MESSAGE
+	pipeNoWait          = 0x1 // PIPE_NOWAIT
 )
 
 // pipeServer is one pipe name and its instances.
@@ -49,6 +55,7 @@ type pipeServer struct {
 	name           string // lower case, without the prefix
 	maxInstances   int
 	defaultTimeout uint32 // ms
+	message        bool   // PIPE_TYPE_MESSAGE
 	instances      []*pipeInstance
 	// listen is pulsed when an instance starts listening (WaitNamedPipe waits on it).
 	listen *kernel.SyncEvent
@@ -67,7 +74,7 @@ type pipeInstance struct {
 	srv                *pipeServer
 	state              int
 	server, client     *NamedPipeEnd
-	toServer, toClient []byte
+	toServer, toClient pipeStream
 	connected          *kernel.SyncEvent // signaled when a client connects
 	connecting         bool              // a ConnectNamedPipe is waiting
 }
@@ -79,6 +86,47 @@ type NamedPipeEnd struct {
 	isServer bool
 	detached bool // a client end the server disconnected
 	closed   bool
+	msgRead  bool // PIPE_READMODE_MESSAGE
+}
+
+// pipeStream is the data one way of an instance: the bytes, and for a message pipe the lengths of the
+// messages they are made of.
+type pipeStream struct {
+	data []byte
+	msgs []int
+}
+
+// empty reports whether nothing (not even an empty message) is waiting.
+func (s *pipeStream) empty() bool { return len(s.data) == 0 && len(s.msgs) == 0 }
+
+// write appends b, as one message when message is set.
+func (s *pipeStream) write(b []byte, message bool) {
+	s.data = append(s.data, b...)
+	if message {
+		s.msgs = append(s.msgs, len(b))
+	}
+}
+
+// read takes up to max bytes: of the first message only when message is set, else across messages.
+func (s *pipeStream) read(max int, message bool) []byte {
+	n := min(max, len(s.data))
+	if message && len(s.msgs) > 0 {
+		n = min(max, s.msgs[0])
+	}
+	out := append([]byte(nil), s.data[:n]...)
+	s.data = s.data[n:]
+	for left := n; len(s.msgs) > 0; {
+		if s.msgs[0] > left {
+			s.msgs[0] -= left
+			break
+		}
+		left -= s.msgs[0]
+		s.msgs = s.msgs[1:]
+		if left == 0 && (message || len(s.data) == 0) {
+			break
+		}
+	}
+	return out
 }
 
 // pipeName returns the lower-case pipe name of a \\.\pipe\NAME path.
@@ -97,8 +145,8 @@ func (e *NamedPipeEnd) peer() *NamedPipeEnd {
 	return e.inst.server
 }
 
-// readBuf returns the buffer e reads from.
-func (e *NamedPipeEnd) readBuf() *[]byte {
+// readBuf returns the stream e reads from.
+func (e *NamedPipeEnd) readBuf() *pipeStream {
 	if e.isServer {
 		return &e.inst.toServer
 	}
@@ -129,11 +177,8 @@ func (e *NamedPipeEnd) status() abi.Errno {
 // ReadErr reads up to max buffered bytes; wait is true when the reader should block on e.
 func (e *NamedPipeEnd) ReadErr(max int) ([]byte, bool, abi.Errno) {
 	buf := e.readBuf()
-	if !e.detached && len(*buf) > 0 {
-		n := min(max, len(*buf))
-		out := append([]byte(nil), (*buf)[:n]...)
-		*buf = (*buf)[n:]
-		return out, false, 0
+	if !e.detached && !buf.empty() {
+		return buf.read(max, e.msgRead && e.inst.srv.message), false, 0
 	}
 	if st := e.status(); st != 0 {
 		return nil, false, st
@@ -160,8 +205,7 @@ func (e *NamedPipeEnd) WriteErr(b []byte) error {
 	if p == nil {
 		return errPipeNotConnected
 	}
-	buf := p.readBuf()
-	*buf = append(*buf, b...)
+	p.readBuf().write(b, e.inst.srv.message)
 	p.Signal()
 	return nil
 }
@@ -172,21 +216,24 @@ func (e *NamedPipeEnd) Write(b []byte) { _ = e.WriteErr(b) }
 // FileType implements FileTyper.
 func (e *NamedPipeEnd) FileType() uint32 { return abi.FILE_TYPE_PIPE }
 
-// Peek returns the bytes e could read now and whether the pipe is broken.
-func (e *NamedPipeEnd) Peek() ([]byte, abi.Errno) {
+// Peek returns the bytes e could read now, what is left of the first message beyond them (message pipes),
+// and the error that a read would meet with nothing buffered.
+func (e *NamedPipeEnd) Peek() (data []byte, msgLeft int, err abi.Errno) {
 	if e.detached {
-		return nil, errPipeNotConnected
+		return nil, 0, errPipeNotConnected
 	}
-	if b := *e.readBuf(); len(b) > 0 {
-		return b, 0
+	if b := e.readBuf(); !b.empty() {
+		if len(b.msgs) > 0 {
+			msgLeft = b.msgs[0]
+		}
+		return b.data, msgLeft, 0
 	}
-	return nil, e.status()
+	return nil, 0, e.status()
 }
 
 func createNamedPipe(c *Call, wide bool) {
 	path, ok := c.strArg(0, wide)
-	openMode, maxInst, timeout, sa := c.Arg(1), c.Arg(3), c.Arg(6), c.Arg(7)
-	c.Arg(2)
+	openMode, pipeMode, maxInst, timeout, sa := c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(6), c.Arg(7)
 	if !ok {
 		c.Fail(abi.ERROR_NOACCESS, abi.InvalidHandleValue)
 		return
@@ -202,7 +249,8 @@ func createNamedPipe(c *Call, wide bool) {
 		c.Fail(e, abi.InvalidHandleValue)
 		return
 	}
-	if maxInst == 0 || maxInst > pipeUnlimited {
+	if maxInst == 0 || maxInst > pipeUnlimited || pipeMode&^(pipeTypeMessage|pipeReadModeMessage|pipeNoWait|0x8) != 0 ||
+		(pipeMode&pipeReadModeMessage != 0 && pipeMode&pipeTypeMessage == 0) {
 		c.Fail(abi.ERROR_INVALID_PARAMETER, abi.InvalidHandleValue)
 		return
 	}
@@ -217,16 +265,20 @@ func createNamedPipe(c *Call, wide bool) {
 			c.Fail(errPipeBusy, abi.InvalidHandleValue)
 			return
 		}
+		if srv.message != (pipeMode&pipeTypeMessage != 0) {
+			c.Fail(abi.ERROR_ACCESS_DENIED, abi.InvalidHandleValue)
+			return
+		}
 	} else {
 		if timeout == 0 {
 			timeout = 50
 		}
 		srv = &pipeServer{name: name, maxInstances: int(maxInst), defaultTimeout: timeout,
-			listen: kernel.NewEvent("", true, false)}
+			message: pipeMode&pipeTypeMessage != 0, listen: kernel.NewEvent("", true, false)}
 		objs.pipes[name] = srv
 	}
 	inst := &pipeInstance{srv: srv, connected: kernel.NewEvent("", true, false)}
-	end := &NamedPipeEnd{inst: inst, isServer: true}
+	end := &NamedPipeEnd{inst: inst, isServer: true, msgRead: pipeMode&pipeReadModeMessage != 0}
 	inst.server = end
 	end.Init(kernel.TypePipe, path, func() {
 		end.closed = true
@@ -335,7 +387,7 @@ func openPipeClient(c *Call, wide bool) bool {
 		}
 	})
 	inst.client, inst.state = end, pipeConnected
-	inst.toServer, inst.toClient = nil, nil
+	inst.toServer, inst.toClient = pipeStream{}, pipeStream{}
 	inst.connected.Signal()
 	inherit := false
 	if sa != 0 {
@@ -364,7 +416,7 @@ func disconnectNamedPipe(c *Call) {
 		cl.Signal()
 		inst.client = nil
 	}
-	inst.toServer, inst.toClient = nil, nil
+	inst.toServer, inst.toClient = pipeStream{}, pipeStream{}
 	inst.state = pipeDisconnected
 	c.Return(1)
 }
@@ -408,9 +460,11 @@ func waitNamedPipe(c *Call, wide bool) {
 	c.Block([]kernel.Object{srv.listen}, false, timeout, false)
 }
 
+// setNamedPipeHandleState sets the read mode (lpMode); PIPE_NOWAIT and the collection settings are accepted
+// and ignored.
 func setNamedPipeHandleState(c *Call) {
 	o, ok := c.Object(c.Arg(0))
-	c.Arg(1)
+	pmode := c.Arg(1)
 	switch o.(type) {
 	case *NamedPipeEnd, *PipeEnd:
 	default:
@@ -419,6 +473,21 @@ func setNamedPipeHandleState(c *Call) {
 	if !ok {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
+	}
+	if pmode != 0 {
+		mode, rok := c.R32(pmode)
+		if !rok {
+			c.Fail(abi.ERROR_NOACCESS, 0)
+			return
+		}
+		e, named := o.(*NamedPipeEnd)
+		if mode&^(pipeReadModeMessage|pipeNoWait) != 0 || (mode&pipeReadModeMessage != 0 && (!named || !e.inst.srv.message)) {
+			c.Fail(abi.ERROR_INVALID_PARAMETER, 0)
+			return
+		}
+		if named {
+			e.msgRead = mode&pipeReadModeMessage != 0
+		}
 	}
 	c.Return(1)
 }
@@ -430,17 +499,24 @@ func peekNamedPipeEnd(c *Call, o kernel.Object) bool {
 		return false
 	}
 	buf, size, pread, pavail, pleft := c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4), c.Arg(5)
-	data, st := e.Peek()
+	data, msgLeft, st := e.Peek()
 	if st != 0 {
 		c.Fail(st, 0)
 		return true
 	}
 	n := min(uint32(len(data)), size)
+	if msgLeft > 0 && e.msgRead {
+		n = min(n, uint32(msgLeft))
+	}
 	if buf != 0 && n > 0 && !c.WriteBytes(buf, data[:n]) {
 		c.Fail(abi.ERROR_NOACCESS, 0)
 		return true
 	}
-	for _, w := range []struct{ p, v uint32 }{{pread, n}, {pavail, uint32(len(data))}, {pleft, 0}} {
+	left := uint32(0)
+	if msgLeft > 0 {
+		left = uint32(msgLeft) - min(n, uint32(msgLeft))
+	}
+	for _, w := range []struct{ p, v uint32 }{{pread, n}, {pavail, uint32(len(data))}, {pleft, left}} {
 		if w.p != 0 && !c.W32(w.p, w.v) {
 			c.Fail(abi.ERROR_NOACCESS, 0)
 			return true

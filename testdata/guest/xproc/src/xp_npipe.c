@@ -91,5 +91,37 @@ int main(int argc, char **argv) {
     CloseHandle(cl);
     CloseHandle(srv);
     SHOW("open after the server closed", CreateFileA(PIPE, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL));
+
+    /* A message pipe keeps write boundaries for readers in message mode. */
+    srv = CreateNamedPipeA(PIPE, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, NULL);
+    cl = CreateFileA(PIPE, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    WriteFile(cl, "one", 3, &n, NULL);
+    WriteFile(cl, "two!", 4, &n, NULL);
+    DWORD left = 99;
+    PeekNamedPipe(srv, NULL, 0, NULL, &avail, &left);
+    printf("message peek: %lu available, %lu left in this message\n", avail, left);
+    for (int i = 0; i < 2; i++) {
+        memset(buf, 0, sizeof buf);
+        ReadFile(srv, buf, sizeof buf, &n, NULL);
+        printf("message %d: %lu bytes \"%s\"\n", i, n, buf);
+    }
+    WriteFile(srv, "a", 1, &n, NULL);
+    WriteFile(srv, "bc", 2, &n, NULL);
+    memset(buf, 0, sizeof buf);
+    ReadFile(cl, buf, sizeof buf, &n, NULL);
+    printf("client in byte mode reads across messages: %lu bytes \"%s\"\n", n, buf);
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    SHOW("client to message mode", SetNamedPipeHandleState(cl, &mode, NULL, NULL));
+    WriteFile(srv, "de", 2, &n, NULL);
+    WriteFile(srv, "f", 1, &n, NULL);
+    memset(buf, 0, sizeof buf);
+    ReadFile(cl, buf, sizeof buf, &n, NULL);
+    printf("client in message mode: %lu bytes \"%s\"\n", n, buf);
+    CloseHandle(cl);
+    CloseHandle(srv);
+    HANDLE bp = CreateNamedPipeA(PIPE, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+    SHOW("message read mode on a byte pipe", SetNamedPipeHandleState(bp, &mode, NULL, NULL));
+    SHOW("message read mode at creation of a byte pipe", CreateNamedPipeA("\\\\.\\pipe\\xp_other", PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, NULL));
+    CloseHandle(bp);
     return 0;
 }
