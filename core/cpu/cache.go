@@ -181,6 +181,7 @@ func (k *Cache) translate(c *CPU, addr uint32) *block {
 	b.end = pc
 	b.insts = make([]Inst, n)
 	copy(b.insts, insts[:n])
+	fuseJcc(b.insts)
 	if insts[n-1].Op != opFetchFault && b.end-b.start <= uint32(len(k.buf)) {
 		code := make([]byte, b.end-b.start)
 		if mem.ReadBytes(b.start, code, mm.AccessRead|mm.AccessForce) == nil {

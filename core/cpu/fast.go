@@ -49,7 +49,35 @@ const (
 	fastMovzxRM // MOVZX r32, byte [mem]
 	fastMovsxRM // MOVSX r32, byte [mem]
 	fastMovM8R  // MOV byte [mem], r8
+
+	// A CMP or TEST of registers/immediates directly followed by a Jcc in the same block is fused
+	// (fuseJcc): the loop runs both in one step. The Jcc keeps its own Inst (fastJcc), which runs
+	// alone when the budget, a single step or a resume splits the pair.
+	fastCmpJccRR
+	fastCmpJccRI
+	fastTestJccRR
+	fastTestJccRI
 )
+
+// fuseJcc marks each CMP/TEST r32, r32/imm that a Jcc directly follows in insts (one block) as
+// fused with it.
+func fuseJcc(insts []Inst) {
+	for i := 0; i+1 < len(insts); i++ {
+		if insts[i+1].Fast != fastJcc {
+			continue
+		}
+		switch insts[i].Fast {
+		case fastCmpRR:
+			insts[i].Fast = fastCmpJccRR
+		case fastCmpRI:
+			insts[i].Fast = fastCmpJccRI
+		case fastTestRR:
+			insts[i].Fast = fastTestJccRR
+		case fastTestRI:
+			insts[i].Fast = fastTestJccRI
+		}
+	}
+}
 
 // fastOf picks the inline implementation for a translated instruction.
 var fastEnabled = true

@@ -277,6 +277,64 @@ func (c *CPU) Run(budget uint64) StopReason {
 					c.EIP = in.Imm
 				}
 				continue
+			case fastCmpJccRR, fastCmpJccRI, fastTestJccRR, fastTestJccRI:
+				// A compare fused with the Jcc after it (fuseJcc): both run here, unless the run
+				// ends after the compare (budget, single step); the Jcc then runs on its own.
+				a, v := c.Regs[in.Args[0].Reg&7], in.Imm
+				if in.Fast == fastCmpJccRR || in.Fast == fastTestJccRR {
+					v = c.Regs[in.Args[1].Reg&7]
+				}
+				j := i + 1
+				var taken bool
+				if in.Fast <= fastCmpJccRI {
+					c.setLazy4(lazySub, a, v, a-v)
+					if uint(j) >= uint(len(run)) {
+						continue
+					}
+					switch cc := ccOf[run[j].Op]; cc {
+					case 2:
+						taken = a < v
+					case 3:
+						taken = a >= v
+					case 4:
+						taken = a == v
+					case 5:
+						taken = a != v
+					case 6:
+						taken = a <= v
+					case 7:
+						taken = a > v
+					case 0xC:
+						taken = int32(a) < int32(v)
+					case 0xD:
+						taken = int32(a) >= int32(v)
+					case 0xE:
+						taken = int32(a) <= int32(v)
+					case 0xF:
+						taken = int32(a) > int32(v)
+					default:
+						taken = c.cond(cc)
+					}
+				} else {
+					res := a & v
+					c.setLogic4(res)
+					if uint(j) >= uint(len(run)) {
+						continue
+					}
+					switch cc := ccOf[run[j].Op]; cc {
+					case 4:
+						taken = res == 0
+					case 5:
+						taken = res != 0
+					default:
+						taken = c.cond(cc)
+					}
+				}
+				if taken {
+					c.EIP = run[j].Imm
+				}
+				i = j
+				continue
 			case fastJmpRel:
 				c.EIP = in.Imm
 				continue
