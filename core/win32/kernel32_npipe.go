@@ -321,7 +321,7 @@ func (c *Call) serverEnd(i int) (*NamedPipeEnd, bool) {
 
 func connectNamedPipe(c *Call) {
 	e, ok := c.serverEnd(0)
-	c.Arg(1)
+	ovl := c.Arg(1)
 	if !ok {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
@@ -331,6 +331,17 @@ func connectNamedPipe(c *Call) {
 	case pipeConnected:
 		if inst.connecting {
 			inst.connecting = false
+			// The call completes synchronously even for an overlapped handle; its OVERLAPPED's event is set
+			// as the completion would set it, for programs that wait on it.
+			if ovl != 0 {
+				if h, ok := c.R32(ovl + 16); ok {
+					if ev, ok := c.Object(h); ok {
+						if ev, isE := ev.(*kernel.SyncEvent); isE && ev.Type() == kernel.TypeEvent {
+							ev.Signal()
+						}
+					}
+				}
+			}
 			c.Succeed(1)
 			return
 		}
