@@ -333,3 +333,50 @@ func TestAudit_GoInstall(t *testing.T) {
 		t.Errorf("installed peek32 help: %v %q", err, out)
 	}
 }
+
+// placeExe is a program that returns (as its exit code) a dword of its .data section read through an absolute
+// address with a base relocation, preferring base; stripped drops the relocations.
+func placeExe(t *testing.T, base uint32, stripped bool) []byte {
+	t.Helper()
+	img := &pewriter.Image{Subsystem: pewriter.SubsystemConsole, ImageBase: base, RelocsStripped: stripped}
+	code := []byte{0xA1, 0, 0, 0, 0, 0xC3} // mov eax, [data]; ret
+	text := img.AddSection(".text", code, pewriter.Code)
+	data := img.AddSection(".data", []byte{42, 0, 0, 0}, pewriter.Data)
+	if !stripped {
+		text.Relocs = []uint32{1}
+	}
+	img.Entry = &pewriter.Ref{Section: text}
+	if _, err := img.Layout(); err != nil {
+		t.Fatal(err)
+	}
+	copy(code[1:], le(base+data.RVA))
+	b, err := img.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestAudit_Placement: a program whose preferred base is taken (KUSER_SHARED_DATA's page, kernel32's base) runs
+// relocated when it has relocations, and is refused with one clear line (exit 126) when it has none.
+func TestAudit_Placement(t *testing.T) {
+	bin := buildPeek32(t)
+	dir := t.TempDir()
+	for _, base := range []uint32{0x400000, 0x7C800000, 0x7FFE0000} {
+		for _, stripped := range []bool{false, true} {
+			name := "place.exe"
+			os.WriteFile(filepath.Join(dir, name), placeExe(t, base, stripped), 0o644)
+			out, errs, code := run(t, bin, dir, "", "run", name)
+			switch {
+			case base == 0x400000 || !stripped:
+				if code != 42 || out != "" || errs != "" {
+					t.Errorf("base 0x%X stripped %v: code %d stdout %q stderr %q; want 42", base, stripped, code, out, errs)
+				}
+			default:
+				if code != exitNoStart || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "relocations") {
+					t.Errorf("base 0x%X without relocations: code %d stderr %q; want 126 and one line", base, code, errs)
+				}
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/peek32/peek32/core/cpu"
 	"github.com/peek32/peek32/core/win32/abi"
 	"github.com/peek32/peek32/loader"
+	"github.com/peek32/peek32/mm"
 )
 
 // CreateParams are CreateProcess's inputs, already decoded from whatever the caller had (the host, or a guest's
@@ -123,7 +124,11 @@ func (k *Kernel) CreateProcess(cp CreateParams) (*CreateResult, error) {
 		return fail(err)
 	}
 	f.Name = p.Name
+	held := k.holdFixedImages(p, f)
 	lm, err := k.mapImage(p, f, imageKey(cp.Image))
+	for _, b := range held {
+		_ = p.Space.Release(b)
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -253,4 +258,31 @@ func (k *Kernel) watchHit(t *Thread) bool {
 		x.CPU.ClearBreakpoint(eip)
 	}
 	return true
+}
+
+// FixedImages is an optional part of System: the ranges [base, base+size) of DLLs that can only be mapped at
+// their own base (core/win32's built-in DLLs have no relocations). CreateProcess keeps those ranges free while
+// it places the exe, so an exe that prefers one of them is relocated (or refused, when it has no relocations)
+// instead of leaving the system DLL nowhere to go; on Windows, too, the system DLLs keep their addresses.
+type FixedImages interface {
+	FixedImageRanges() [][2]uint32
+}
+
+// holdFixedImages reserves the fixed DLL ranges that f's preferred range overlaps, for the caller to release
+// once the exe is mapped.
+func (k *Kernel) holdFixedImages(p *Process, f *loader.File) []uint32 {
+	fi, ok := k.sys.(FixedImages)
+	if !ok {
+		return nil
+	}
+	lo, hi := uint64(f.ImageBase), uint64(f.ImageBase)+uint64(f.SizeOfImage)
+	var held []uint32
+	for _, r := range fi.FixedImageRanges() {
+		if uint64(r[0]) < hi && lo < uint64(r[0])+uint64(r[1]) {
+			if b, err := p.Space.Reserve(r[0], r[1], mm.ProtRead, mm.TypePrivate, false); err == nil {
+				held = append(held, b)
+			}
+		}
+	}
+	return held
 }

@@ -192,6 +192,18 @@ func (s *System) ModuleMapped(p *kernel.Process, m *kernel.Module) error {
 	return nil
 }
 
+// FixedImageRanges implements kernel.FixedImages: every built-in DLL's range (they have no relocations, so an
+// exe that prefers one of them is placed elsewhere).
+func (s *System) FixedImageRanges() [][2]uint32 {
+	var out [][2]uint32
+	for _, d := range Builtins() {
+		if f, err := d.File(); err == nil {
+			out = append(out, [2]uint32{d.Base, f.SizeOfImage})
+		}
+	}
+	return out
+}
+
 // ProcessEnded implements kernel.System.
 func (s *System) ProcessEnded(p *kernel.Process) { endProcessObjects(p) }
 
