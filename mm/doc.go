@@ -67,6 +67,12 @@
 // to a page (protection, decommit, release, sharing, copy-on-write) drops its TLB entries; a process
 // Space never caches kernel-half pages, so kernel changes need no cross-space invalidation.
 //
+// The full accessors are a TLB probe plus a call to the slow path, which puts them over Go's
+// inlining budget. Read8TLB, Read32TLB, Write8TLB and Write32TLB are the probe alone (inlinable):
+// a hit is exactly the full accessor's fast path, a miss does nothing at all (no fault recorded)
+// and the caller then calls the full accessor. MoveTLB and FillTLB are their bulk forms for string
+// instructions: a copy or fill within one page per side, done only if the pages are in the TLBs.
+//
 // Page-crossing accesses are exact: a fault reports the first inaccessible byte, and a write checks
 // every page it touches before it writes any (a faulting write writes nothing). A guard page faults
 // once with FaultGuard, losing ProtGuard, and the retried access proceeds.
@@ -85,7 +91,9 @@
 // both drawn from one machine-wide counter, so a write through another space sharing the frame in
 // place is seen too and a changed page never shows an earlier value again. The interpreter records
 // the generations of the pages a cached translation came from and retranslates when they differ
-// (self-modifying code, packers, unloads).
+// (self-modifying code, packers, unloads). GenEpoch is the machine-wide sequence the generations
+// are drawn from: while it is unchanged no PageGen has changed, so the interpreter can skip the
+// per-page comparisons (the differential test checks this contract after every operation).
 //
 // # Concurrency
 //

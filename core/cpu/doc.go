@@ -29,8 +29,11 @@
 // breakpoint address, or at maxBlockInsts. A Cache holds the blocks of one address space and is
 // shared by every CPU (thread) of that space; it is not safe for concurrent use (the scheduler runs
 // one thread at a time). Each block records mm.Space.PageGen of the one or two pages it was
-// fetched from and marks them with MarkCode; on every entry the loop compares the generations, and
-// a block whose page was written, re-protected, decommitted or released is translated again. That
+// fetched from and marks them with MarkCode; a block whose page was written, re-protected,
+// decommitted or released is translated again. The check on entry is cheap: a block also records
+// the mm.Space.GenEpoch at which its generations were last found current, and while the epoch is
+// unchanged (no page generation anywhere in the machine has changed) the per-page comparisons are
+// skipped; after a change each block compares once and records the new epoch. That
 // is how self-modifying code and unpackers work. On a writable code page, instructions that may
 // store to memory carry Inst.Check, and the loop rechecks the page generation after them, so a
 // store into the running block itself takes effect at the next instruction, as on the processor
@@ -66,6 +69,11 @@
 // The loop checks the budget per block (a block is cut short when fewer instructions remain),
 // allocates nothing, and uses no fmt, defer or closures. A REP string instruction runs at most
 // repChunk iterations per execution and then re-executes itself, so long copies stay preemptible.
+// Forward flat REP MOVS/STOS (not single-stepping) do runs of iterations whose bytes lie within
+// pages already in mm's TLBs in bulk (mm.Space.MoveTLB/FillTLB): those cannot fault or need write
+// bookkeeping (code pages are never in the write TLB), so registers, memory, faults and counts are
+// exactly those of iterating; page crossings, cold pages, faults and a forward MOVS onto an
+// overlapping later destination take the per-iteration path (TestRun_BulkStringMatchesIteration).
 //
 // # The fast paths
 //
@@ -73,9 +81,15 @@
 // WebAssembly), so the Run loop executes the hottest forms inline: Inst.Fast, chosen at translation
 // by fastOf (fast.go), selects 32-bit MOV/ADD/SUB/CMP/AND/OR/XOR/TEST on registers and immediates,
 // MOV to and from memory, CMP/ADD with a memory operand, INC/DEC, LEA, Jcc, JMP/CALL rel32,
-// RET, PUSH imm and PUSH/POP of a register.
+// RET, PUSH imm, PUSH/POP of a register, SHL/SHR/SAR r32 by a non-zero immediate, MOVZX/MOVSX
+// r32 from a byte in memory, MOVZX r32 from r8/r16 and MOV of r8 to memory. A CMP or TEST on
+// registers/immediates followed by a Jcc is fused with it (fuseJcc) and both run in one step; the
+// Jcc keeps its own fast form for when the budget, a single step or a resume splits the pair.
+// Cases that cannot fault or store skip the loop's post-instruction checks. Memory accesses use
+// mm's inlinable TLB-only accessors (Read32TLB and friends) and call the full accessor on a miss.
 // Everything else (Fast == fastNone) calls its handler. TestRun_FastPathsMatchHandlers runs code
-// with the fast paths on and off and expects the same state.
+// with the fast paths on and off and expects the same state; TestRun_FusedCompareBranch runs the
+// fused pairs against stepping.
 //
 // # Adding instructions (the table)
 //
