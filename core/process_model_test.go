@@ -351,6 +351,14 @@ func TestModel_NamedObjects(t *testing.T) {
 	}
 }
 
+// TestModel_AbandonedMutex: model/abandon (WAIT_ABANDONED when a mutex's owner ends, returning, terminated, or
+// having created it owned; a blocked waiter woken by the owner's end).
+func TestModel_AbandonedMutex(t *testing.T) {
+	r := startModel(t, "model/abandon", nil, Config{})
+	r.run(nil)
+	expectOutput(t, r, "model/abandon")
+}
+
 // TestModel_SchedulingDeterministic: two runs of the priority program interleave identically (same API
 // trace).
 func TestModel_SchedulingDeterministic(t *testing.T) {

@@ -110,6 +110,7 @@ func (k *Kernel) endThread(t *Thread, code uint32) {
 		t.wait = nil
 	}
 	t.state, t.exitCode, t.frames = ThreadTerminated, code, nil
+	t.abandonOwned()
 	for i, x := range k.threads {
 		if x == t {
 			k.threads = append(k.threads[:i], k.threads[i+1:]...)

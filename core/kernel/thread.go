@@ -74,6 +74,8 @@ type Thread struct {
 	priority   int
 	readySince uint64
 	boosted    bool
+	// owned are the objects (mutexes) the thread owns, abandoned when it ends (owned.go).
+	owned []Abandonable
 }
 
 // guestFrame is one outstanding CallGuest: the ESP to restore, where the return address was pushed (retSP) and

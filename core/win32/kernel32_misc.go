@@ -283,7 +283,11 @@ func signaledFor(o kernel.Object, t *kernel.Thread) bool {
 func acquire(o kernel.Object, t *kernel.Thread) {
 	switch x := o.(type) {
 	case *Mutex:
-		x.Owner = t
+		x.tookAbandoned, x.abandoned = x.abandoned, false
+		if x.Owner != t {
+			x.Owner, x.Count = t, 0
+			t.Own(x)
+		}
 		x.Count++
 		x.Reset()
 	case *kernel.SyncEvent:
@@ -322,19 +326,25 @@ func waitForMultipleObjects(c *Call) {
 			ready = ready && signaledFor(o, c.T)
 		}
 		if ready {
-			for _, o := range objs {
-				acquire(o, c.T)
+			ret := uint32(abi.WAIT_OBJECT_0)
+			for i, o := range objs {
+				if acquireWait(o, c.T) && ret == abi.WAIT_OBJECT_0 {
+					ret = abi.WAIT_ABANDONED + uint32(i)
+				}
 			}
 			c.T.TimedOut()
-			c.Return(abi.WAIT_OBJECT_0)
+			c.Return(ret)
 			return
 		}
 	} else {
 		for i, o := range objs {
 			if signaledFor(o, c.T) {
-				acquire(o, c.T)
+				ret := uint32(abi.WAIT_OBJECT_0)
+				if acquireWait(o, c.T) {
+					ret = abi.WAIT_ABANDONED
+				}
 				c.T.TimedOut()
-				c.Return(abi.WAIT_OBJECT_0 + uint32(i))
+				c.Return(ret + uint32(i))
 				return
 			}
 		}

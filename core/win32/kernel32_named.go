@@ -156,6 +156,7 @@ func createMutexCall(c *Call, wide, ex bool) {
 		m.Init(kernel.TypeMutex, n, nil)
 		if owner {
 			m.Owner, m.Count = c.T, 1
+			c.T.Own(m)
 		} else {
 			m.Signal()
 		}
@@ -232,4 +233,11 @@ func openNamed(c *Call, wide bool, typ kernel.ObjectType) {
 		return
 	}
 	c.Succeed(uint32(h))
+}
+
+// acquireWait takes o for a satisfied wait by t (acquire) and reports whether it was an abandoned mutex.
+func acquireWait(o kernel.Object, t *kernel.Thread) bool {
+	acquire(o, t)
+	m, ok := o.(*Mutex)
+	return ok && m.tookAbandoned
 }

@@ -420,9 +420,12 @@ func waitForSingleObject(c *Call) {
 		return
 	}
 	if signaledFor(o, c.T) {
-		acquire(o, c.T)
+		ret := uint32(abi.WAIT_OBJECT_0)
+		if acquireWait(o, c.T) {
+			ret = abi.WAIT_ABANDONED
+		}
 		c.T.TimedOut()
-		c.Return(abi.WAIT_OBJECT_0)
+		c.Return(ret)
 		return
 	}
 	if c.T.TimedOut() || ms == 0 {

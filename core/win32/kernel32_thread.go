@@ -94,6 +94,18 @@ type Mutex struct {
 	kernel.ObjectHeader
 	Owner *kernel.Thread
 	Count int
+	// abandoned: the owner ended without releasing it; the next wait that takes it reports WAIT_ABANDONED
+	// (tookAbandoned says whether the last acquisition did).
+	abandoned, tookAbandoned bool
+}
+
+// Abandon frees the mutex when its owner t ends without releasing it (kernel.Abandonable).
+func (m *Mutex) Abandon(t *kernel.Thread) {
+	if m.Owner != t {
+		return
+	}
+	m.Owner, m.Count, m.abandoned = nil, 0, true
+	m.Signal()
 }
 
 func releaseMutex(c *Call) {
@@ -110,6 +122,7 @@ func releaseMutex(c *Call) {
 	m.Count--
 	if m.Count == 0 {
 		m.Owner = nil
+		c.T.Disown(m)
 		m.Signal()
 	}
 	c.Return(1)
