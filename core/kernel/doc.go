@@ -43,12 +43,22 @@
 //
 // # Scheduling and time
 //
-// Run gives each runnable thread of every process a time slice of Config.Quantum instructions, round robin in
-// creation order. Time is virtual: the clock is the number of instructions retired (plus one per API call);
+// Run gives each runnable thread of every process a time slice of Config.Quantum instructions: strict priority
+// (the base priority from the process's class and the thread's relative priority, 1..31, as Windows computes
+// it), round robin in creation order within a level, and a running thread is preempted after an API call that
+// readied a higher-priority one. A runnable thread that has not had the CPU for Config.StarveAfter (4 s of
+// virtual time) is boosted to 15 for one slice, as Windows' balance-set manager does, so low-priority threads
+// still progress; Sleep(0) and SwitchToThread yield (priority.go states the rule). Time is virtual: the clock is the number of instructions retired (plus one per API call);
 // Sleep and wait timeouts are deadlines on it, and when every thread waits the clock jumps to the next deadline.
 // Nothing depends on the host's clock or on goroutines, so the same inputs give the same interleaving and the
 // same events every run. Run reports why it stopped: budget spent, idle (waiting for host input), every program
 // exited, deadlock, breakpoint, or a stop requested by the system layer.
+//
+// # Named objects and ownership
+//
+// Names (CreateEvent, CreateMutex, CreateSemaphore with a name; Open*) live in the Namespace (namespace.go): one
+// machine-wide directory for the session's names and one for "Global\" names, an object staying there until its
+// last reference goes. A thread that ends while owning an Abandonable object (a mutex) abandons it (owned.go).
 //
 // # Ending (§4) and exceptions
 //
