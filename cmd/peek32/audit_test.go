@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/peek32/peek32/loader"
 	"github.com/peek32/peek32/loader/pewriter"
 )
 
@@ -127,6 +129,7 @@ type traceRecord struct {
 	TID   *uint32  `json:"tid"`
 	Count *uint64  `json:"icount"`
 	EIP   *uint32  `json:"eip"`
+	Step  int      `json:"step"`
 	Name  string   `json:"name"`
 	Args  []string `json:"args"`
 	Ret   *string  `json:"ret"`
@@ -155,6 +158,13 @@ func TestAudit_Trace(t *testing.T) {
 	sc.Buffer(nil, 1<<20)
 	line := 0
 	sawString, sawFormat := false, false
+	var steps []int
+	exe, _ := os.ReadFile(filepath.Join(dir, "dllchain.exe"))
+	f, err := loader.Parse(exe, loader.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := f.ImageBase + f.EntryRVA
 	for sc.Scan() {
 		line++
 		var r traceRecord
@@ -165,6 +175,12 @@ func TestAudit_Trace(t *testing.T) {
 			t.Errorf("line %d (%s) lacks pid, tid, icount or eip: %s", line, r.Kind, sc.Bytes())
 		}
 		kinds[r.Kind]++
+		if r.Kind == "step" && *r.PID != 4 {
+			steps = append(steps, r.Step)
+		}
+		if r.Kind == "entry" && *r.EIP != entry {
+			t.Errorf("entry record at EIP 0x%X, want ImageBase+AddressOfEntryPoint 0x%X", *r.EIP, entry)
+		}
 		if r.Kind == "api" {
 			if !strings.Contains(r.Name, "!") || r.Ret == nil || *r.TID == 0 || *r.EIP == 0 {
 				t.Errorf("line %d: API record without function, return value, thread or caller: %s", line, sc.Bytes())
@@ -179,6 +195,9 @@ func TestAudit_Trace(t *testing.T) {
 	}
 	if !sawString {
 		t.Error(`no API record with the decoded string argument GetModuleHandleA("audita.dll")`)
+	}
+	if fmt.Sprint(steps) != "[1 2 3 4 5]" {
+		t.Errorf("CreateProcess steps in the order %v, want 1 to 5", steps)
 	}
 	if !sawFormat {
 		t.Error("no printf record with its format string decoded")
@@ -225,6 +244,20 @@ func TestAudit_Timeout(t *testing.T) {
 		if d := time.Since(start); d > 20*time.Second {
 			t.Errorf("%s: took %v", prog, d)
 		}
+	}
+	// The spinning program's trace ends with its exit, code STATUS_TIMEOUT (as for --max-instructions).
+	tf := filepath.Join(dir, "spin.jsonl")
+	if _, errs, code := run(t, bin, dir, "", "run", "--timeout", "100ms", "--trace", tf, "spin.exe"); code != exitBound {
+		t.Fatalf("code %d stderr %q", code, errs)
+	}
+	b, _ := os.ReadFile(tf)
+	lines := bytes.Split(bytes.TrimSpace(b), []byte("\n"))
+	var last struct {
+		Kind string `json:"kind"`
+		Code uint32 `json:"code"`
+	}
+	if err := json.Unmarshal(lines[len(lines)-1], &last); err != nil || last.Kind != "process-exited" || last.Code != 0x102 {
+		t.Errorf("last trace record %s (%v), want process-exited with code 0x102", lines[len(lines)-1], err)
 	}
 }
 

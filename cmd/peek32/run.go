@@ -136,7 +136,7 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch st.Status {
 		case "running":
 			if !deadline.IsZero() && time.Now().After(deadline) {
-				m.EndAll(0xC0000102)
+				m.EndAll(0x102) // STATUS_TIMEOUT, the code --max-instructions ends programs with too
 				say("the program was stopped after --timeout %v", *timeout)
 				return exitBound
 			}
