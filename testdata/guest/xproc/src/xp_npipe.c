@@ -7,6 +7,7 @@
 #define SHOW(label, call) do { SetLastError(0xDEAD); unsigned long r_ = (unsigned long)(call); \
     printf("%s: %ld error %lu\n", label, (long)r_, GetLastError()); } while (0)
 #define PIPE "\\\\.\\pipe\\xp_pipe"
+#define MSGPIPE "\\\\.\\pipe\\xp_msgpipe"
 
 static int child(void) {
     if (!WaitNamedPipeA(PIPE, NMPWAIT_WAIT_FOREVER)) { printf("child: WaitNamedPipe %lu\n", GetLastError()); return 1; }
@@ -92,9 +93,9 @@ int main(int argc, char **argv) {
     CloseHandle(srv);
     SHOW("open after the server closed", CreateFileA(PIPE, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL));
 
-    /* A message pipe keeps write boundaries for readers in message mode. */
-    srv = CreateNamedPipeA(PIPE, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, NULL);
-    cl = CreateFileA(PIPE, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    /* A message pipe (under its own name) keeps write boundaries for readers in message mode. */
+    srv = CreateNamedPipeA(MSGPIPE, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, NULL);
+    cl = CreateFileA(MSGPIPE, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
     WriteFile(cl, "one", 3, &n, NULL);
     WriteFile(cl, "two!", 4, &n, NULL);
     DWORD left = 99;
@@ -119,7 +120,7 @@ int main(int argc, char **argv) {
     printf("client in message mode: %lu bytes \"%s\"\n", n, buf);
     CloseHandle(cl);
     CloseHandle(srv);
-    HANDLE bp = CreateNamedPipeA(PIPE, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+    HANDLE bp = CreateNamedPipeA("\\\\.\\pipe\\xp_bytepipe", PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
     SHOW("message read mode on a byte pipe", SetNamedPipeHandleState(bp, &mode, NULL, NULL));
     SHOW("message read mode at creation of a byte pipe", CreateNamedPipeA("\\\\.\\pipe\\xp_other", PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, NULL));
     CloseHandle(bp);

@@ -9,10 +9,11 @@
 
 char g_msg[64] = "original";
 volatile char *g_ptr;
-volatile HANDLE g_events[2]; /* [0]: the parent sets it through a remote thread; [1]: the child's "ready" */
+volatile HANDLE g_events[2]; /* [0]: "go on", set by the parent; [1]: the child's "ready" */
 
+/* Runs in the child, started by the parent with CreateRemoteThread. */
 static DWORD WINAPI remote_fn(LPVOID p) {
-    SetEvent(g_events[0]);
+    memcpy(g_msg, "PATCHED", 7);
     return (DWORD)(ULONG_PTR)p + 1;
 }
 
@@ -20,7 +21,7 @@ static int child(void) {
     printf("child: g_msg=%s, g_ptr=%s\n", g_msg, g_ptr ? (const char *)g_ptr : "(null)");
     SetEvent(g_events[1]);
     DWORD w = WaitForSingleObject(g_events[0], INFINITE);
-    printf("child: woken by the remote thread: %lu\n", w);
+    printf("child: woken: %lu, g_msg after the remote thread: %s\n", w, g_msg);
     return 5;
 }
 
@@ -101,10 +102,11 @@ int main(int argc, char **argv) {
     HANDLE th = CreateRemoteThread(pi.hProcess, NULL, 0, remote_fn, (LPVOID)41, 0, &tid);
     printf("remote thread: %d, its process is the child %d\n", th != NULL, GetProcessIdOfThread(th) == pi.dwProcessId);
     WaitForSingleObject(th, INFINITE);
-    WaitForSingleObject(pi.hProcess, INFINITE);
     DWORD code;
     GetExitCodeThread(th, &code);
     printf("remote thread exit code %lu\n", code);
+    SetEvent(ev[0]);
+    WaitForSingleObject(pi.hProcess, INFINITE);
     GetExitCodeProcess(pi.hProcess, &code);
     printf("child exit %lu, parent's g_msg still \"%s\"\n", code, g_msg);
 
