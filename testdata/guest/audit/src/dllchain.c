@@ -15,6 +15,8 @@
  * - an API-set import binds to the host DLL's function (kernel32's GetCurrentThreadId);
  * - a delay-loaded DLL is not loaded at start; the first call loads it (DllMain with lpReserved NULL) and
  *   binds the IAT slot; later calls go straight to it;
+ * - the PEB's InInitializationOrderModuleList lists the DLLs in that order, a DLL's dependencies (msvcrt.dll
+ *   for auditb.dll) before it, a DLL loaded later (auditc) after them;
  * - at exit, DLL_PROCESS_DETACH in reverse initialization order (auditc, loaded last, first; audita before
  *   auditb), lpReserved non-NULL because the process is ending. */
 #include <windows.h>
@@ -33,6 +35,34 @@ static DWORD WINAPI thread(LPVOID arg)
     printf("thread: running\n");
     fflush(stdout);
     return 0;
+}
+
+/* The modules of the PEB's initialization-order list, as shellcode walks it: our own DLLs in the order they
+ * were initialized, and whether msvcrt.dll (which auditb.dll imports) came before auditb.dll. */
+static void init_order(void)
+{
+    unsigned char *peb = (unsigned char *)__readfsdword(0x30);
+    unsigned char *ldr = *(unsigned char **)(peb + 0x0C);
+    LIST_ENTRY *head = (LIST_ENTRY *)(ldr + 0x1C), *e; /* PEB_LDR_DATA.InInitializationOrderModuleList */
+    int msvcrt = -1, b = -1, i = 0;
+
+    printf("main: initialization order of our DLLs:");
+    for (e = head->Flink; e != head && i < 100; e = e->Flink, i++) {
+        /* LDR_DATA_TABLE_ENTRY.InInitializationOrderLinks is at 0x10; BaseDllName (UNICODE_STRING) at 0x2C. */
+        unsigned char *entry = (unsigned char *)e - 0x10;
+        USHORT len = *(USHORT *)(entry + 0x2C);
+        WCHAR *name = *(WCHAR **)(entry + 0x30);
+        char narrow[64];
+        int n = WideCharToMultiByte(CP_ACP, 0, name, len / 2, narrow, sizeof narrow - 1, NULL, NULL);
+        narrow[n] = 0;
+        if (_strnicmp(narrow, "audit", 5) == 0)
+            printf(" %s", narrow);
+        if (_stricmp(narrow, "msvcrt.dll") == 0)
+            msvcrt = i;
+        if (_stricmp(narrow, "auditb.dll") == 0)
+            b = i;
+    }
+    printf("\nmain: msvcrt.dll initialized before auditb.dll: %s\n", msvcrt >= 0 && msvcrt < b ? "yes" : "no");
 }
 
 int main(void)
@@ -64,6 +94,7 @@ int main(void)
     h = CreateThread(NULL, 0, thread, NULL, 0, NULL);
     WaitForSingleObject(h, INFINITE);
     CloseHandle(h);
+    init_order();
     printf("main: returning 3\n");
     fflush(stdout);
     return 3;
