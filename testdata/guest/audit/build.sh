@@ -30,7 +30,7 @@ src=$PWD/src
 $CC $CFLAGS -o bin/dllchain.exe src/dllchain.c "$tmp/libaudita.a" "$tmp/libauditc_delay.a" "$tmp/libapiset.a" $LDFLAGS
 echo "built dllchain"
 # Windows-only programs (hand-written expectations).
-for name in peb vfs iocat; do
+for name in peb vfs iocat handles; do
 	$CC $CFLAGS -o "bin/$name.exe" "src/$name.c" $LDFLAGS
 	echo "built $name"
 done
