@@ -107,7 +107,7 @@ func TestAudit_Arguments(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "args.exe"), exe, 0o644)
 	words := []string{`a"b`, `c\`, `d\\"e`, ``, "t\tab", `x y\`, `\\server\share\`, `"`, `\"`, `a\\\\`, `two  spaces`,
-		`%PATH%`, `*.c`, `<>|&^`, ``}
+		`%PATH%`, `*.c`, `<>|&^`, `--trace`, `-h`, `--`, ``} // flags after PROGRAM belong to it
 	out, errs, code := run(t, bin, dir, "", append([]string{"run", "args.exe"}, words...)...)
 	if code != 0 {
 		t.Fatalf("code %d stderr %q", code, errs)
@@ -286,7 +286,14 @@ func TestAudit_NotRunnable(t *testing.T) {
 	copy(ne, "MZ")
 	ne[0x3C] = 0x80
 	copy(ne[0x80:], "NE")
+	importing := func(dll, fn string) []byte {
+		return build(func(i *pewriter.Image) {
+			i.Imports = []pewriter.Import{{DLL: dll, Funcs: []pewriter.ImportFunc{{Name: fn}}}}
+		}, nil)
+	}
 	files := map[string][]byte{
+		"nodll.exe":  importing("NOSUCH.dll", "Foo"),
+		"nofunc.exe": importing("auditb.dll", "no_such_function"),
 		"amd64.exe":  build(nil, func(b []byte) { p := peOff(b); b[p+4], b[p+5] = 0x64, 0x86 }),
 		"dotnet.exe": build(func(i *pewriter.Image) { i.CLR = true }, nil),
 		"lib.dll":    build(func(i *pewriter.Image) { i.DLL = true }, nil),
@@ -300,6 +307,14 @@ func TestAudit_NotRunnable(t *testing.T) {
 	}
 	for name, b := range files {
 		os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	}
+	auditFiles(t, dir, "auditb.dll")
+	// A missing DLL and a function a real DLL does not export stop the program before it starts, as on Windows.
+	for name, w := range map[string]string{"nodll.exe": "NOSUCH.dll: DLL not found", "nofunc.exe": "auditb.dll does not export no_such_function"} {
+		out, errs, code := run(t, bin, dir, "", "run", name)
+		if code != exitNoStart || out != "" || !strings.Contains(errs, w) || strings.Count(errs, "\n") != 1 || strings.Count(errs, "cannot start") != 1 {
+			t.Errorf("%s: code %d stdout %q stderr %q; want 126 and one line with %q", name, code, out, errs, w)
+		}
 	}
 	for name, w := range want {
 		out, errs, code := run(t, bin, dir, "", "run", name)

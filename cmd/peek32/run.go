@@ -124,7 +124,11 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitInternal
 	}
 	if _, err := m.CreateProcess(core.CommandLine(guestProg, progArgs), core.ProcessOptions{ImagePath: guestProg, CurrentDir: guestCwd}); err != nil {
-		say("%s cannot start: %v", filepath.Base(prog), err)
+		msg := err.Error()
+		if !strings.HasPrefix(msg, filepath.Base(prog)+" ") { // the kernel's errors name the program already
+			msg = filepath.Base(prog) + " cannot start: " + msg
+		}
+		say("%s", msg)
 		return exitNoStart
 	}
 	var deadline time.Time
