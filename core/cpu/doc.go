@@ -82,7 +82,8 @@
 // by fastOf (fast.go), selects 32-bit MOV/ADD/SUB/CMP/AND/OR/XOR/TEST on registers and immediates,
 // MOV to and from memory, CMP/ADD with a memory operand, INC/DEC, LEA, Jcc, JMP/CALL rel32,
 // RET, PUSH imm, PUSH/POP of a register, SHL/SHR/SAR r32 by a non-zero immediate, MOVZX/MOVSX
-// r32 from a byte in memory, MOVZX r32 from r8/r16 and MOV of r8 to memory. A CMP or TEST on
+// r32 from a byte in memory, MOVZX r32 from r8/r16, MOV of r8 to memory, SUB/AND/OR/XOR r32 with
+// a memory source, CMP [mem], r32, ADD/SUB dword [mem], imm and CMOVcc r32, r32. A CMP or TEST on
 // registers/immediates followed by a Jcc is fused with it (fuseJcc) and both run in one step; the
 // Jcc keeps its own fast form for when the budget, a single step or a resume splits the pair.
 // Cases that cannot fault or store skip the loop's post-instruction checks. Memory accesses use

@@ -49,6 +49,14 @@ const (
 	fastMovzxRM // MOVZX r32, byte [mem]
 	fastMovsxRM // MOVSX r32, byte [mem]
 	fastMovM8R  // MOV byte [mem], r8
+	fastSubRM   // SUB r32, [mem]
+	fastAndRM   // AND r32, [mem]
+	fastOrRM    // OR r32, [mem]
+	fastXorRM   // XOR r32, [mem]
+	fastCmpMR   // CMP [mem], r32
+	fastAddMI   // ADD dword [mem], imm
+	fastSubMI   // SUB dword [mem], imm
+	fastCmovRR  // CMOVcc r32, r32
 
 	// A CMP or TEST of registers/immediates directly followed by a Jcc in the same block is fused
 	// (fuseJcc): the loop runs both in one step. The Jcc keeps its own Inst (fastJcc), which runs
@@ -123,9 +131,17 @@ func fastOf(in *Inst) uint8 {
 			return fastAddRM
 		case formMR:
 			return fastAddMR
+		case formMI:
+			return fastAddMI
 		}
 		return pick(fastAddRR, fastAddRI)
 	case x86asm.SUB:
+		switch in.Form {
+		case formRM:
+			return fastSubRM
+		case formMI:
+			return fastSubMI
+		}
 		return pick(fastSubRR, fastSubRI)
 	case x86asm.CMP:
 		switch in.Form {
@@ -133,9 +149,14 @@ func fastOf(in *Inst) uint8 {
 			return fastCmpRM
 		case formMI:
 			return fastCmpMI
+		case formMR:
+			return fastCmpMR
 		}
 		return pick(fastCmpRR, fastCmpRI)
 	case x86asm.AND:
+		if in.Form == formRM {
+			return fastAndRM
+		}
 		return pick(fastAndRR, fastAndRI)
 	case x86asm.SHL, x86asm.SHR, x86asm.SAR:
 		// Only counts that shift: a zero count leaves the flags alone, which the handler does.
@@ -164,8 +185,14 @@ func fastOf(in *Inst) uint8 {
 			return fastMovzxRR
 		}
 	case x86asm.OR:
+		if in.Form == formRM {
+			return fastOrRM
+		}
 		return pick(fastOrRR, fastOrRI)
 	case x86asm.XOR:
+		if in.Form == formRM {
+			return fastXorRM
+		}
 		return pick(fastXorRR, fastXorRI)
 	case x86asm.TEST:
 		return pick(fastTestRR, fastTestRI)
@@ -209,6 +236,9 @@ func fastOf(in *Inst) uint8 {
 			if a0.Kind == argRel {
 				return fastJcc
 			}
+		}
+		if isCMOV[in.Op] && rr {
+			return fastCmovRR
 		}
 	}
 	return fastNone

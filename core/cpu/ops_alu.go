@@ -487,8 +487,11 @@ func opCMPXCHG8B(c *CPU, in *Inst) flow {
 	return flowNext
 }
 
-// ccOf maps Jcc/SETcc/CMOVcc ops to their condition nibble.
-var ccOf [tableSize]uint8
+// ccOf maps Jcc/SETcc/CMOVcc ops to their condition nibble; isCMOV marks the CMOVcc ops.
+var (
+	ccOf   [tableSize]uint8
+	isCMOV [tableSize]bool
+)
 
 func init() {
 	type group struct {
@@ -506,6 +509,7 @@ func init() {
 		{x86asm.JLE, x86asm.SETLE, x86asm.CMOVLE, 0xE}, {x86asm.JG, x86asm.SETG, x86asm.CMOVG, 0xF},
 	} {
 		ccOf[g.j], ccOf[g.set], ccOf[g.cmov] = g.cc, g.cc, g.cc
+		isCMOV[g.cmov] = true
 		defineOps(
 			opDef{Op: g.j, Fn: opJcc, Flags: opEndsBlock, Args: [4]argMask{maskRel}},
 			opDef{Op: g.set, Fn: opSETcc, Args: [4]argMask{maskRM}, Sizes: sz8},

@@ -118,6 +118,68 @@ func (c *CPU) Run(budget uint64) StopReason {
 				} else {
 					r = c.memFaultRMW()
 				}
+			case fastSubRM, fastAndRM, fastOrRM, fastXorRM:
+				addr := c.eaFlat(in)
+				v, ok := mem.Read32TLB(addr)
+				if !ok {
+					v, ok = mem.Read32(addr)
+				}
+				if ok {
+					d := &c.Regs[in.Args[0].Reg&7]
+					a := *d
+					switch in.Fast {
+					case fastSubRM:
+						*d = a - v
+						c.setLazy4(lazySub, a, v, a-v)
+					case fastAndRM:
+						*d = a & v
+						c.setLogic4(a & v)
+					case fastOrRM:
+						*d = a | v
+						c.setLogic4(a | v)
+					default:
+						*d = a ^ v
+						c.setLogic4(a ^ v)
+					}
+				} else {
+					r = c.memFault()
+				}
+			case fastCmpMR:
+				addr := c.eaFlat(in)
+				a, ok := mem.Read32TLB(addr)
+				if !ok {
+					a, ok = mem.Read32(addr)
+				}
+				if ok {
+					v := c.Regs[in.Args[1].Reg&7]
+					c.setLazy4(lazySub, a, v, a-v)
+				} else {
+					r = c.memFault()
+				}
+			case fastAddMI, fastSubMI:
+				addr := c.eaFlat(in)
+				a, ok := mem.Read32TLB(addr)
+				if !ok {
+					a, ok = mem.Read32(addr)
+				}
+				if ok {
+					v, res, op := in.Imm, a+in.Imm, lazyAdd
+					if in.Fast == fastSubMI {
+						res, op = a-v, lazySub
+					}
+					if mem.Write32TLB(addr, res) || mem.Write32(addr, res) {
+						c.setLazy4(op, a, v, res)
+					} else {
+						r = c.memFault()
+					}
+				} else {
+					r = c.memFaultRMW()
+				}
+			case fastCmovRR:
+				if c.cond(ccOf[in.Op]) {
+					c.Regs[in.Args[0].Reg&7] = c.Regs[in.Args[1].Reg&7]
+				}
+				continue
 			case fastCmpMI:
 				addr := c.eaFlat(in)
 				a, ok := mem.Read32TLB(addr)
