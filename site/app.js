@@ -236,7 +236,7 @@ async function loadSamples(inline) {
   try {
     if (inline) {
       list = inline.samples || [];
-      for (const s of list) sampleData.set(s.name, base64(s.data));
+      for (const s of list) sampleData.set(s.name, s.data); // base64, decoded when chosen
     } else {
       const r = await fetch("samples/index.json");
       if (r.ok) list = await r.json();
@@ -251,6 +251,7 @@ async function loadSamples(inline) {
 
 async function openSample(name) {
   let bytes = sampleData.get(name);
+  if (typeof bytes === "string") bytes = base64(bytes);
   if (!bytes) {
     const r = await fetch("samples/" + encodeURIComponent(name));
     if (!r.ok) {
