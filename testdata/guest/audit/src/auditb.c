@@ -1,4 +1,4 @@
-/* auditb.dll: the bottom of the chain exe -> audita.dll -> auditb.dll. Its DllMain reports each reason. */
+/* auditb.dll: the bottom of the chain exe -> audita.dll -> auditb.dll. Its DllMain and TLS callback report each reason; it forwards fwd_pid to KERNEL32 and fwd_apiset to an API set (auditb.def). */
 #include "common.h"
 
 /* A TLS callback of the DLL: the loader calls it before DllMain, with the same reason. */

@@ -12,7 +12,8 @@
  *   DLL_THREAD_DETACH when it ends (in reverse order, as the loader's LdrShutdownThread does);
  * - a forwarded export resolves to the final target, through a chain of forwarders, both for an import of the
  *   exe and for GetProcAddress;
- * - an API-set import binds to the host DLL's function (kernel32's GetCurrentThreadId);
+ * - an API-set import binds to the host DLL's function (kernel32's GetCurrentThreadId), and so does a forwarder
+ *   that names an API set (as Windows' own DLLs do);
  * - a delay-loaded DLL is not loaded at start; the first call loads it (DllMain with lpReserved NULL) and
  *   binds the IAT slot; later calls go straight to it;
  * - the PEB's InInitializationOrderModuleList lists the DLLs in that order, a DLL's dependencies (msvcrt.dll
@@ -83,6 +84,9 @@ int main(void)
     p = GetProcAddress(a, "fwd_chain");
     printf("main: GetProcAddress(audita, fwd_chain) == kernel32's GetCurrentProcessId: %s\n",
            p != NULL && p == GetProcAddress(k, "GetCurrentProcessId") ? "yes" : "no");
+    p = GetProcAddress(b, "fwd_apiset");
+    printf("main: a forwarder to an API set (auditb.fwd_apiset) is kernel32's GetCurrentThreadId: %s\n",
+           p != NULL && p == GetProcAddress(k, "GetCurrentThreadId") ? "yes" : "no");
     printf("main: API-set GetCurrentThreadId() matches the TEB: %s\n",
            GetCurrentThreadId() == (DWORD)__readfsdword(0x24) ? "yes" : "no");
     printf("main: auditc.dll loaded before the first call: %s\n", GetModuleHandleA("auditc.dll") ? "yes" : "no");
