@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/peek32/peek32/core/kernel"
 	"github.com/peek32/peek32/loader"
 	"github.com/peek32/peek32/mm"
 )
@@ -117,28 +118,43 @@ func (r *modelRun) eventsOf(kind string) []Event {
 	return out
 }
 
-// checkIDs verifies PROCESS_MODEL.md §5 on the machine's live objects: every process and thread ID is a
-// nonzero multiple of 4, no two live objects share an ID (a PID never equals a TID), and each is held in the
-// ID pool — so an ID can be handed out again only once its object is gone.
+// checkIDs verifies PROCESS_MODEL.md §5 on every process and thread object that still exists (running, or
+// ended but kept by a handle in some handle table): each ID is a nonzero multiple of 4, no two objects share
+// an ID (a PID never equals a TID), and each is held in the ID pool — so an ID is handed out again only once
+// its object is gone.
 func checkIDs(t *testing.T, m *Machine) {
 	t.Helper()
-	seen := map[uint32]string{}
-	claim := func(id uint32, what string) {
-		if id == 0 || id%4 != 0 {
-			t.Errorf("%s has ID %d: not a nonzero multiple of 4", what, id)
+	type obj struct {
+		id   uint32
+		what string
+	}
+	objs := map[any]obj{}
+	for _, p := range m.Kernel().Processes() {
+		objs[p] = obj{p.ID, "process " + p.Name}
+		for _, th := range p.Threads() {
+			objs[th] = obj{th.ID, "a thread of " + p.Name}
 		}
-		if prev, dup := seen[id]; dup {
-			t.Errorf("ID %d used by both %s and %s", id, prev, what)
-		}
-		seen[id] = what
-		if !m.Kernel().IDs().InUse(id) {
-			t.Errorf("%s (ID %d) exists but its ID is free in the pool", what, id)
+		for _, h := range p.Handles.Handles() {
+			e, _ := p.Handles.Get(h)
+			switch o := e.Object.(type) {
+			case *kernel.Thread:
+				objs[o] = obj{o.ID, "a thread of " + o.Proc.Name + " (by handle)"}
+			case *kernel.Process:
+				objs[o] = obj{o.ID, "process " + o.Name + " (by handle)"}
+			}
 		}
 	}
-	for _, p := range m.Kernel().Processes() {
-		claim(p.ID, "process "+p.Name)
-		for _, th := range p.Threads() {
-			claim(th.ID, "a thread of "+p.Name)
+	seen := map[uint32]string{}
+	for _, o := range objs {
+		if o.id == 0 || o.id%4 != 0 {
+			t.Errorf("%s has ID %d: not a nonzero multiple of 4", o.what, o.id)
+		}
+		if prev, dup := seen[o.id]; dup {
+			t.Errorf("ID %d used by both %s and %s", o.id, prev, o.what)
+		}
+		seen[o.id] = o.what
+		if !m.Kernel().IDs().InUse(o.id) {
+			t.Errorf("%s (ID %d) exists but its ID is free in the pool", o.what, o.id)
 		}
 	}
 }
@@ -226,13 +242,31 @@ func TestModel_MainExitThread(t *testing.T) {
 }
 
 // TestModel_IDsAndHandles: the ids program's checks (IDs multiples of 4, PID != TID, pseudo-handles, CloseHandle
-// does not end a thread or process), and the machine-wide invariant at every slice: live objects have distinct
-// IDs held in the pool.
+// does not end a thread or process), and the machine-wide ID invariant (checkIDs) at every slice of it and of
+// model/prio, which creates threads one after another and closes their handles: their IDs are reused, but
+// never while the previous holder's object exists.
 func TestModel_IDsAndHandles(t *testing.T) {
 	r := startModel(t, "ids", nil, Config{Quantum: 5000})
 	r.run(func(RunState) { checkIDs(t, r.m) })
 	expectOutput(t, r, "ids")
 	checkIDs(t, r.m)
+
+	r = startModel(t, "model/prio", nil, Config{Quantum: 5000, StarveAfter: 200_000})
+	r.run(func(RunState) { checkIDs(t, r.m) })
+	expectOutput(t, r, "model/prio")
+	created := map[uint32]int{}
+	for _, e := range r.eventsOf("thread-created") {
+		created[e.TID]++
+	}
+	reused := 0
+	for _, n := range created {
+		if n > 1 {
+			reused++
+		}
+	}
+	if reused == 0 {
+		t.Errorf("no thread ID was reused after its thread object was gone: %v", created)
+	}
 }
 
 // TestModel_CopyOnWrite: two processes of cow.exe map the image at one base; when the child has written the
