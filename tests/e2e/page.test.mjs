@@ -88,6 +88,10 @@ describe("peek32 page", () => {
     // The bundled samples are inlined too.
     const samples = await page.locator("#samples option").count();
     assert.ok(samples > 1, `${samples - 1} samples`);
+    if (await available(page, "boot", "createProcess", "run")) {
+      await page.selectOption("#samples", "hello.exe");
+      await page.waitForFunction(() => /Hello, World!/.test(window.peek32.consoleText()), null, { timeout: 30_000 });
+    }
     await shot(page, "04-standalone");
     assert.deepEqual(page.errors, []);
     await page.close();
