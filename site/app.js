@@ -353,6 +353,7 @@ function peSummary(file, rep) {
 
 function resetRunViews() {
   st.pid = st.tid = st.mainPid = 0;
+  iatCache = { pid: -1, map: new Map() };
   st.trace = [];
   st.timeline = [];
   st.events = 0;
@@ -393,6 +394,7 @@ async function launch() {
     const info = await st.p.createProcess(commandLine());
     st.pid = st.mainPid = info.pid;
     st.tid = info.tid;
+    for (const e of await st.p.drainEvents()) onEvent(e); // the CreateProcess steps, in order
     await applyBreakpoints();
     await refreshAll();
   } catch (e) {
@@ -724,9 +726,13 @@ async function refreshDebugger() {
   if (typeof eip === "number") {
     const lines = await orNote($("disasm"), () => st.p.disassemble(st.pid, eip, 24));
     if (lines) {
+      const iat = await iatNames();
       clear($("disasm"), lines.map((l) => {
         const addr = l.addr ?? l.address;
-        const text = `${hex(addr)}  ${(l.bytes || "").padEnd(20)} ${l.text ?? l.asm ?? ""}${l.symbol ? "   ; " + l.symbol : ""}\n`;
+        const t = l.text ?? "";
+        const m = /\[0x([0-9a-f]+)\]/i.exec(t);
+        const note = l.symbol || (m && iat.get(parseInt(m[1], 16))) || "";
+        const text = `${hex(addr)}  ${(l.bytes || "").padEnd(20)} ${t}${note ? "   ; " + note : ""}\n`;
         return h("span", { className: addr === eip ? "cur" : "" }, text);
       }));
     }
@@ -780,6 +786,25 @@ async function showCallStack(eip, ebp) {
   clear(el, frames.join("\n"));
 }
 
+/** iatNames maps the main program's import-address-table slots to "DLL!Function" (from the PE view). */
+let iatCache = { pid: 0, map: new Map() };
+async function iatNames() {
+  if (iatCache.pid === st.pid || !st.report || !st.report.imports) return iatCache.map;
+  const map = new Map();
+  let base = st.report.optional_header ? st.report.optional_header.image_base : 0;
+  if (st.pid === st.mainPid && can("modules")) {
+    const [exe] = await st.p.modules(st.pid).catch(() => []);
+    if (exe) base = exe.base; // the image may have been relocated
+  }
+  if (st.pid === st.mainPid) {
+    for (const d of st.report.imports) {
+      for (const f of d.functions || []) map.set((base + f.iat_rva) >>> 0, `${d.dll}!${f.name || "#" + f.ordinal}`);
+    }
+  }
+  iatCache = { pid: st.pid, map };
+  return map;
+}
+
 function formatRegs(r) {
   const out = [];
   for (const [k, v] of Object.entries(r)) {
@@ -816,6 +841,7 @@ async function showHex(addr) {
 }
 
 async function stepWith(method) {
+  message("");
   try {
     const s = await st.p.call(method, { tid: st.tid });
     if (s && typeof s === "object" && s.status) st.state = s;

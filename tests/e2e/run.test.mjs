@@ -192,7 +192,10 @@ describe("running programs in the page", () => {
     const regs1 = await page.textContent("#regs");
     const eip1 = /EIP\s+([0-9A-F]{8})/.exec(regs1)[1];
     assert.match(await page.textContent("#disasm .cur"), new RegExp("^" + eip1));
-    assert.match(await page.textContent("#timeline"), new RegExp(`entry point 0x${eip1}`));
+    const timeline = await page.textContent("#timeline");
+    assert.match(timeline, new RegExp(`entry point 0x${eip1}`));
+    assert.ok(timeline.indexOf("process object created") < timeline.indexOf("breakpoint at the entry"), "timeline in order");
+    assert.match(await page.textContent("#disasm"), /call dword ptr \[0x[0-9a-f]+\]\s+; KERNEL32\.dll!GetStdHandle/i);
     await page.click("#btn-step");
     await page.waitForFunction((r) => document.querySelector("#regs").textContent !== r, regs1);
     const eip2 = /EIP\s+([0-9A-F]{8})/.exec(await page.textContent("#regs"))[1];
