@@ -50,7 +50,10 @@ func (s *Space) check(a uint32, acc Access, consume bool) (*pte, *Space) {
 	if acc&AccessForce == 0 {
 		if p.prot&ProtGuard != 0 {
 			if consume {
+				// Losing the guard bit is a protection change: a translation cached from the
+				// fetch that faulted here must not outlive it.
 				p.prot &^= ProtGuard
+				p.gen = s.m.nextGen()
 			}
 			s.fault = Fault{a, acc.Kind(), FaultGuard}
 			return nil, nil
@@ -537,7 +540,8 @@ func (s *Space) ReadUTF16(a uint32, maxChars int) (string, error) {
 }
 
 // PageGen returns the generation of the page holding a, for the interpreter's translation cache. It
-// changes whenever the page is committed, re-protected, decommitted, released or remapped (ShareFrom,
+// changes whenever the page is committed, re-protected (a guard page losing its guard bit to a
+// fault included), decommitted, released or remapped (ShareFrom,
 // MapShared, a copy-on-write copy), and on every write to its bytes after MarkCode, through this or
 // any other space sharing the frame in place. Generations are machine-wide sequence numbers, so a
 // changed page never shows an earlier value again (until 2^32 changes wrap). A page that never had

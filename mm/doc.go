@@ -84,8 +84,9 @@
 //
 // # Code generations
 //
-// Each page has a generation (PageGen) that changes when it is committed, re-protected, decommitted,
-// released or remapped (ShareFrom, MapShared, a copy-on-write copy). MarkCode marks the page and its
+// Each page has a generation (PageGen) that changes when it is committed, re-protected (a guard
+// page's first fault included), decommitted, released or remapped (ShareFrom, MapShared, a
+// copy-on-write copy). MarkCode marks the page and its
 // frame: the page leaves the write TLB (of every space, if the frame is mapped elsewhere), and every
 // write to the frame gives it a fresh generation. PageGen is the later of the page's and its frame's,
 // both drawn from one machine-wide counter, so a write through another space sharing the frame in

@@ -109,6 +109,25 @@ func TestRun_GuardPage(t *testing.T) {
 	}
 }
 
+// TestRun_GuardPageCode executes code on a guard page: the fetch faults once with the guard flag,
+// and the retry runs the code (the cached fault translation does not outlive the guard bit).
+func TestRun_GuardPageCode(t *testing.T) {
+	c := newTestCPU(t, nil)
+	if err := c.Mem.WriteBytes(dataBase, b(0x40, 0x0F, 0x0B), 0); err != nil { // inc eax; ud2
+		t.Fatal(err)
+	}
+	if _, err := c.Mem.Protect(dataBase, mm.PageSize, mm.ProtRead|mm.ProtExec|mm.ProtGuard); err != nil {
+		t.Fatal(err)
+	}
+	c.EIP = dataBase
+	if r := c.Run(10); r != StopFault || !c.Exception().Guard || c.Exception().Access != mm.AccessExec {
+		t.Fatalf("stop %v exception %+v, want an execute guard fault", r, c.Exception())
+	}
+	if r := c.Run(10); r != StopFault || c.Exception().Kind != InvalidOpcode || c.Regs[EAX] != 1 {
+		t.Fatalf("after guard: stop %v exception %+v eax %d, want #UD at the ud2 after inc eax", r, c.Exception(), c.Regs[EAX])
+	}
+}
+
 func TestRun_SingleStep(t *testing.T) {
 	code := b(0x40, 0x40, 0x40, 0x0F, 0x0B) // inc eax x3; ud2
 	c := newTestCPU(t, code)
