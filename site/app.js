@@ -205,7 +205,7 @@ async function start() {
   $("status").textContent = `Ready (${Math.round(ms)} ms)` + (missing.length ? ` — ${missing.length} API methods not in this build yet` : "");
   if (missing.length) $("status").title = `Not in this build yet: ${missing.join(", ")}`;
   // For the browser console, the e2e tests and scripts/bench.mjs.
-  window.peek32 = { client: st.p, readyMs: ms, consoleText, state: () => ({ ...st.state, instructions: st.instructions, mips: st.mips, mainPid: st.mainPid }) };
+  window.peek32 = { client: st.p, readyMs: ms, consoleText, consoleColors, state: () => ({ ...st.state, instructions: st.instructions, mips: st.mips, mainPid: st.mainPid }) };
   document.body.dataset.ready = "1";
   loadSamples(inline);
   updateButtons();
@@ -564,6 +564,19 @@ function consoleText(pid) {
   const lines = [];
   for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i).translateToString(true));
   return lines.join("\n").replace(/\n+$/, "");
+}
+
+/** consoleColors returns the foreground palette colour of each cell of one console line (-1: default). */
+function consoleColors(pid, row) {
+  const c = st.consoles.get(pid ?? st.mainPid);
+  const line = c && c.term.buffer.active.getLine(row);
+  if (!line) return [];
+  const out = [];
+  for (let i = 0; i < line.length; i++) {
+    const cell = line.getCell(i);
+    out.push(cell.isFgDefault() ? -1 : cell.getFgColor());
+  }
+  return out;
 }
 
 function showConsole(pid) {

@@ -125,6 +125,18 @@ describe("running programs in the page", () => {
     await page.close();
   });
 
+  test("raw_ansi.exe: the console renders ANSI colours and cursor moves", async (t) => {
+    const page = await start(env, t, "raw_ansi.exe", raw("raw_ansi"));
+    if (!page) return;
+    await page.click("[data-tab=console]");
+    const text = await page.evaluate(() => window.peek32.consoleText());
+    assert.equal(text.split("\n").slice(0, 2).join("\n"), "red plain\naxc");
+    const colors = await page.evaluate(() => window.peek32.consoleColors(undefined, 0));
+    assert.deepEqual(colors.slice(0, 4), [1, 1, 1, -1], "red, then the default colour");
+    await shot(page, "18-ansi");
+    await page.close();
+  });
+
   test("raw_spin.exe: pause a program that spins forever; the page stays responsive", async (t) => {
     const page = await start(env, t, "raw_spin.exe", raw("raw_spin"), "body[data-state='running']");
     if (!page) return;
