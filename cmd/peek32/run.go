@@ -82,7 +82,8 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		tw = bufio.NewWriterSize(tf, 1<<16)
 		defer tw.Flush()
 	}
-	var crash, unimpl string
+	var crash, unimpl, failed string
+	var progPID uint32
 	enc := json.NewEncoder(tw)
 	onEvent := func(e core.Event) {
 		if tw != nil {
@@ -93,6 +94,10 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			crash = e.Text
 		case "unimplemented":
 			unimpl = e.Text
+		case "error":
+			if e.PID != 0 && e.PID == progPID { // the program itself could not start (a DllMain said no)
+				failed = e.Text
+			}
 		}
 		if *verbose {
 			switch e.Kind {
@@ -123,7 +128,9 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		say("cannot start the machine: %v", err)
 		return exitInternal
 	}
-	if _, err := m.CreateProcess(core.CommandLine(guestProg, progArgs), core.ProcessOptions{ImagePath: guestProg, CurrentDir: guestCwd}); err != nil {
+	pi, err := m.CreateProcess(core.CommandLine(guestProg, progArgs), core.ProcessOptions{ImagePath: guestProg, CurrentDir: guestCwd})
+	progPID = pi.PID
+	if err != nil {
 		msg := err.Error()
 		if !strings.HasPrefix(msg, filepath.Base(prog)+" ") { // the kernel's errors name the program already
 			msg = filepath.Base(prog) + " cannot start: " + msg
@@ -146,7 +153,9 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			continue
 		case "exited":
-			if unimpl != "" {
+			if failed != "" {
+				say("%s: %s", filepath.Base(prog), failed)
+			} else if unimpl != "" {
 				say("%s", unimpl)
 			} else if crash != "" {
 				if *verbose {

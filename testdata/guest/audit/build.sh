@@ -29,8 +29,13 @@ src=$PWD/src
 (cd "$tmp" && $DLLTOOL -k --input-def "$src/apiset.def" --output-lib libapiset.a)
 $CC $CFLAGS -o bin/dllchain.exe src/dllchain.c "$tmp/libaudita.a" "$tmp/libauditc_delay.a" "$tmp/libapiset.a" $LDFLAGS
 echo "built dllchain"
+# A DLL whose DllMain fails, loaded dynamically (dllfail) and statically (dllfail_static).
+$CC $CFLAGS -shared -o bin/auditfail.dll src/auditfail.c -Wl,--out-implib,"$tmp/libauditfail.a" $LDFLAGS
+$CC $CFLAGS -o bin/dllfail_static.exe src/dllfail_static.c "$tmp/libauditfail.a" $LDFLAGS
+echo "built dllfail_static"
+
 # Windows-only programs (hand-written expectations).
-for name in peb vfs iocat handles; do
+for name in peb vfs iocat handles dllfail; do
 	$CC $CFLAGS -o "bin/$name.exe" "src/$name.c" $LDFLAGS
 	echo "built $name"
 done
