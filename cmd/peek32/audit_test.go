@@ -325,7 +325,7 @@ func TestAudit_NotRunnable(t *testing.T) {
 	// A program whose DLL refuses to initialize: DllMain's FALSE is reported, exit code STATUS_DLL_INIT_FAILED.
 	auditFiles(t, dir, "dllfail_static.exe", "auditfail.dll")
 	if _, errs, code := run(t, bin, dir, "", "run", "dllfail_static.exe"); code != 0x42 || strings.Count(errs, "\n") != 1 ||
-		!strings.Contains(errs, "DllMain") {
+		!strings.Contains(errs, "auditfail.dll's initialization routine (DllMain) returned FALSE") {
 		t.Errorf("dllfail_static.exe: code %d stderr %q; want 0x42 (0xC0000142) and one line about DllMain", code, errs)
 	}
 	// A crash and an unimplemented function: one line; --verbose: the crash report.

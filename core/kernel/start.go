@@ -109,8 +109,15 @@ func (k *Kernel) threadStart(t *Thread) {
 	}
 	k.callChain(t, calls, func(t *Thread, ok bool) {
 		if !ok {
+			name := "a DLL" // the first module left uninitialized is the one whose DllMain said no
+			for _, m := range p.InitOrder {
+				if !m.Initialized {
+					name = m.BaseName
+					break
+				}
+			}
 			k.emit(Event{Kind: "error", PID: p.ID, TID: t.ID, Code: CodeOf(uint32(abi.STATUS_DLL_INIT_FAILED)),
-				Text: "a DLL's initialization routine (DllMain) returned FALSE: the process cannot start"})
+				Text: name + "'s initialization routine (DllMain) returned FALSE: the process cannot start"})
 			k.TerminateProcess(p, uint32(abi.STATUS_DLL_INIT_FAILED))
 			return
 		}
