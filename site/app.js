@@ -353,6 +353,7 @@ function peSummary(file, rep) {
 
 function resetRunViews() {
   st.pid = st.tid = st.mainPid = 0;
+  procs = [];
   iatCache = { pid: -1, map: new Map() };
   st.trace = [];
   st.timeline = [];
@@ -469,6 +470,7 @@ function onEvents(batch) {
 
 function onEvent(e) {
   st.events++;
+  noteProcess(e);
   switch (e.kind) {
     case "console":
       consoleFor(e.pid).term.write(e.data ?? "");
@@ -613,41 +615,70 @@ function consoleInput(pid, c, data) {
 
 // ---------- processes, threads, handles, modules, memory ----------
 
+// procs is every process this machine has had, in creation order, from the process-created/-exited events
+// merged with the live list: a process that ended stays in the tree (struck through) with its exit code.
+// A reused PID starts a new entry; a parent is the latest earlier entry with the parent's PID.
 let procs = [];
-const procName = (pid) => (procs.find((p) => p.pid === pid)?.name ?? `pid ${pid}`);
+const procName = (pid) => (latest(pid)?.name ?? `pid ${pid}`);
+const latest = (pid) => procs.findLast((p) => p.pid === pid);
+
+function noteProcess(e) {
+  if (e.kind === "process-created") {
+    const old = latest(e.pid);
+    if (old) old.running = false;
+    procs.push({ pid: e.pid, parent_pid: e.parent ?? 0, name: e.name, running: true, tid: e.tid });
+  } else if (e.kind === "process-exited") {
+    const p = latest(e.pid);
+    if (p) Object.assign(p, { running: false, exit_code: e.code });
+  }
+}
 
 async function refreshProcesses() {
   if (!can("processes")) return;
+  let live;
   try {
-    procs = await st.p.processes();
+    live = await st.p.processes();
   } catch {
     return;
   }
-  const ul = $("proc-tree");
-  const byParent = new Map();
-  const pids = new Set(procs.map((p) => p.pid));
-  for (const p of procs) {
-    const parent = pids.has(p.parent_pid) && p.parent_pid !== p.pid ? p.parent_pid : 0;
-    if (!byParent.has(parent)) byParent.set(parent, []);
-    byParent.get(parent).push(p);
+  for (const l of live) {
+    const p = latest(l.pid);
+    if (p && p.running) Object.assign(p, l);
+    else if (!p) procs.push({ ...l });
   }
+  const ul = $("proc-tree");
+  const kids = new Map(); // index -> child entries
+  const roots = [];
+  procs.forEach((p, i) => {
+    let parent = -1;
+    for (let j = i - 1; j >= 0; j--) {
+      if (procs[j].pid === p.parent_pid && procs[j] !== p) {
+        parent = j;
+        break;
+      }
+    }
+    if (parent < 0) roots.push(p);
+    else {
+      if (!kids.has(parent)) kids.set(parent, []);
+      kids.get(parent).push(p);
+    }
+  });
   const node = (p, depth) => {
-    const exited = p.running === false || st.exitCodes.has(p.pid);
-    const xc = st.exitCodes.get(p.pid) ?? p.exit_code;
+    const exited = p.running === false;
     const label = h("span", {
-      className: `proc${p.pid === st.pid ? " sel" : ""}${exited ? " exited" : ""}`,
+      className: `proc${p.pid === st.pid && p === latest(p.pid) ? " sel" : ""}${exited ? " exited" : ""}`,
       "data-pid": p.pid,
       onclick: () => selectProcess(p.pid),
-    }, `${p.name} (${p.pid})`, exited && xc !== undefined ? ` exit ${code(xc)}` : "");
-    const kids = depth < 32 ? (byParent.get(p.pid) || []).map((c) => node(c, depth + 1)) : [];
-    return h("li", {}, label, kids.length ? h("ul", {}, kids) : null);
+    }, `${p.name} (${p.pid})`, exited && p.exit_code !== undefined ? ` exit ${code(p.exit_code)}` : "");
+    const ch = depth < 32 ? (kids.get(procs.indexOf(p)) || []).map((c) => node(c, depth + 1)) : [];
+    return h("li", {}, label, ch.length ? h("ul", {}, ch) : null);
   };
-  clear(ul, (byParent.get(0) || []).map((p) => node(p, 0)));
+  clear(ul, roots.map((p) => node(p, 0)));
 }
 
 function selectProcess(pid) {
   st.pid = pid;
-  const p = procs.find((x) => x.pid === pid);
+  const p = latest(pid);
   if (p && p.tid) st.tid = p.tid;
   refreshAll();
   if (st.consoles.has(pid)) showConsole(pid);

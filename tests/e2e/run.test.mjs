@@ -86,6 +86,17 @@ describe("running programs in the page", () => {
     await page.close();
   });
 
+  test("terminate.exe: a child process appears under its parent and stays in the tree when it ends", async (t) => {
+    const page = await start(env, t, "terminate.exe", bin("terminate.exe"), "body[data-state^='exited']");
+    if (!page) return;
+    assert.match(await page.evaluate(() => window.peek32.consoleText()), /child exit code 42/);
+    const child = await page.textContent("#proc-tree > li > ul > li > ul > li > .proc");
+    assert.match(child, /^terminate\.exe \(\d+\) exit 42$/);
+    assert.match(await page.textContent("#proc-tree > li > .proc"), /^explorer\.exe/);
+    await shot(page, "19-child-process");
+    await page.close();
+  });
+
   test("raw_echo.exe: memory map while it waits for input, then input through the console", async (t) => {
     const page = await start(env, t, "raw_echo.exe", raw("raw_echo"), "body[data-state='idle'], body[data-state^='exited']");
     if (!page) return;
