@@ -35,7 +35,7 @@ $CC $CFLAGS -o bin/dllfail_static.exe src/dllfail_static.c "$tmp/libauditfail.a"
 echo "built dllfail_static"
 
 # Windows-only programs (hand-written expectations).
-for name in peb vfs iocat handles dllfail; do
+for name in peb vfs iocat handles dllfail startup; do
 	$CC $CFLAGS -o "bin/$name.exe" "src/$name.c" $LDFLAGS
 	echo "built $name"
 done
