@@ -393,6 +393,14 @@ func TestModel_AbandonedMutex(t *testing.T) {
 	expectOutput(t, r, "model/abandon")
 }
 
+// TestModel_WaitHandoff: model/handoff (a signal satisfies pending waits at once and in order: no stolen
+// auto-reset event, no missed set-and-reset, semaphore counts and mutex ownership handed over).
+func TestModel_WaitHandoff(t *testing.T) {
+	r := startModel(t, "model/handoff", nil, Config{})
+	r.run(nil)
+	expectOutput(t, r, "model/handoff")
+}
+
 // TestModel_SchedulingDeterministic: two runs of the priority program interleave identically (same API
 // trace).
 func TestModel_SchedulingDeterministic(t *testing.T) {

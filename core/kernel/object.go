@@ -91,13 +91,30 @@ func (h *ObjectHeader) Unref() {
 	}
 }
 
-// Signal sets the object signaled and wakes every thread waiting on it (they re-check their waits).
+// Signal sets the object signaled and ends the waits on it, in the order the waiters came (FIFO). A wait with a
+// satisfy function (Thread.BlockSatisfy: WaitForSingleObject, WaitForMultipleObjects) is satisfied here, at
+// signal time, as Windows does: satisfy takes the objects (an auto-reset event resets, a semaphore counts
+// down, a mutex changes owner) and the thread wakes with its result, so a later waiter — or the signaling
+// thread itself — cannot take what an earlier waiter was given, and a manual-reset event set and reset at
+// once still releases everyone who waited. A waiter whose satisfy declines (the object was consumed by an
+// earlier one, or a wait-all misses another object) keeps waiting. Other waits are woken and re-check their
+// condition when their call runs again.
 func (h *ObjectHeader) Signal() {
 	h.signaled = true
 	w := h.waiters
 	h.waiters = nil
 	for _, t := range w {
-		t.wake()
+		wt := t.wait
+		if wt == nil || wt.satisfy == nil {
+			t.wake()
+			continue
+		}
+		if r, ok := wt.satisfy(); ok {
+			t.result, t.hasResult = r, true
+			t.wake()
+		} else {
+			h.waiters = append(h.waiters, t)
+		}
 	}
 }
 

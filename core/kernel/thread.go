@@ -76,6 +76,10 @@ type Thread struct {
 	boosted    bool
 	// owned are the objects (mutexes) the thread owns, abandoned when it ends (owned.go).
 	owned []Abandonable
+	// result is what a signal-time satisfied wait returns (hasResult: there is one), for the call blocked at
+	// resultEIP with ESP resultESP (waitinfo.go).
+	result, resultEIP, resultESP uint32
+	hasResult                    bool
 }
 
 // guestFrame is one outstanding CallGuest: the ESP to restore, where the return address was pushed (retSP) and
@@ -92,6 +96,8 @@ type wait struct {
 	all      bool
 	deadline uint64 // 0: none
 	host     bool
+	// satisfy, if set, is tried when one of the objects is signaled (ObjectHeader.Signal).
+	satisfy func() (uint32, bool)
 }
 
 // State returns the thread's state.

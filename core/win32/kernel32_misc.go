@@ -304,6 +304,9 @@ func acquire(o kernel.Object, t *kernel.Thread) {
 
 func waitForMultipleObjects(c *Call) {
 	n, arr, all, ms := c.Arg(0), c.Arg(1), c.Arg(2) != 0, c.Arg(3)
+	if waitSatisfied(c) {
+		return
+	}
 	if n == 0 || n > 64 {
 		c.Fail(abi.ERROR_INVALID_PARAMETER, abi.WAIT_FAILED)
 		return
@@ -320,44 +323,7 @@ func waitForMultipleObjects(c *Call) {
 			return
 		}
 	}
-	if all {
-		ready := true
-		for _, o := range objs {
-			ready = ready && signaledFor(o, c.T)
-		}
-		if ready {
-			ret := uint32(abi.WAIT_OBJECT_0)
-			for i, o := range objs {
-				if acquireWait(o, c.T) && ret == abi.WAIT_OBJECT_0 {
-					ret = abi.WAIT_ABANDONED + uint32(i)
-				}
-			}
-			c.T.TimedOut()
-			c.Return(ret)
-			return
-		}
-	} else {
-		for i, o := range objs {
-			if signaledFor(o, c.T) {
-				ret := uint32(abi.WAIT_OBJECT_0)
-				if acquireWait(o, c.T) {
-					ret = abi.WAIT_ABANDONED
-				}
-				c.T.TimedOut()
-				c.Return(ret + uint32(i))
-				return
-			}
-		}
-	}
-	if c.T.TimedOut() || ms == 0 {
-		c.Return(abi.WAIT_TIMEOUT)
-		return
-	}
-	var timeout uint64
-	if ms != abi.INFINITE {
-		timeout = uint64(ms) * c.K.InstrPerMs()
-	}
-	c.Block(objs, all, timeout, false)
+	waitObjects(c, objs, all, ms)
 }
 
 func getUserName(c *Call, wide bool) {

@@ -415,28 +415,14 @@ func closeHandle(c *Call) {
 func waitForSingleObject(c *Call) {
 	o, ok := c.Object(c.Arg(0))
 	ms := c.Arg(1)
+	if waitSatisfied(c) {
+		return
+	}
 	if !ok {
 		c.Fail(abi.ERROR_INVALID_HANDLE, abi.WAIT_FAILED)
 		return
 	}
-	if signaledFor(o, c.T) {
-		ret := uint32(abi.WAIT_OBJECT_0)
-		if acquireWait(o, c.T) {
-			ret = abi.WAIT_ABANDONED
-		}
-		c.T.TimedOut()
-		c.Return(ret)
-		return
-	}
-	if c.T.TimedOut() || ms == 0 {
-		c.Return(abi.WAIT_TIMEOUT)
-		return
-	}
-	var timeout uint64
-	if ms != abi.INFINITE {
-		timeout = uint64(ms) * c.K.InstrPerMs()
-	}
-	c.Block([]kernel.Object{o}, false, timeout, false)
+	waitObjects(c, []kernel.Object{o}, false, ms)
 }
 
 func resumeThread(c *Call) {
