@@ -59,6 +59,10 @@
 // Names (CreateEvent, CreateMutex, CreateSemaphore with a name; Open*) live in the Namespace (namespace.go): one
 // machine-wide directory for the session's names and one for "Global\" names, an object staying there until its
 // last reference goes. A thread that ends while owning an Abandonable object (a mutex) abandons it (owned.go).
+// Waits made with Thread.BlockSatisfy (WaitForSingleObject, WaitForMultipleObjects) are completed by
+// ObjectHeader.Signal itself, in the order the waiters came, as Windows does: the object is taken for the
+// waiter at signal time, so no other thread can take it first and a set-then-reset event still releases its
+// waiters.
 //
 // # Ending (§4) and exceptions
 //

@@ -42,7 +42,9 @@
 //   - c.CallGuest(fn, args, then): call guest code (a callback, an atexit function, DllMain) and continue in
 //     then(c, eax) when it returns; then ends in one of these same ways.
 //   - c.Block(objects, all, timeout, host): the thread waits; when woken the same call is dispatched again from
-//     the start, so a blocking handler checks its condition first (restartable calls).
+//     the start, so a blocking handler checks its condition first (restartable calls). Waits on kernel objects
+//     go through waitObjects (kernel32_wait.go), which blocks with a satisfy function so that a signal
+//     completes the wait at once (kernel.Thread.BlockSatisfy) and the restarted call returns its result.
 //   - ending the thread or process (kernel ExitThread/ExitProcess/TerminateProcess), or raising an exception
 //     (c.Fault for a bad pointer argument, kernel.DispatchException), which the program's handlers may take.
 //
