@@ -41,6 +41,7 @@ func init() {
 		Export{Name: "CreateSemaphoreW", ArgBytes: 16, Handler: func(c *Call) { createSemaphoreCall(c, true, false) }},
 		Export{Name: "CreateSemaphoreExA", ArgBytes: 24, Handler: func(c *Call) { createSemaphoreCall(c, false, true) }},
 		Export{Name: "CreateSemaphoreExW", ArgBytes: 24, Handler: func(c *Call) { createSemaphoreCall(c, true, true) }},
+		Export{Name: "PulseEvent", ArgBytes: 4, Handler: pulseEvent},
 		Export{Name: "OpenEventA", ArgBytes: 12, Handler: func(c *Call) { openNamed(c, false, kernel.TypeEvent) }},
 		Export{Name: "OpenEventW", ArgBytes: 12, Handler: func(c *Call) { openNamed(c, true, kernel.TypeEvent) }},
 		Export{Name: "OpenMutexA", ArgBytes: 12, Handler: func(c *Call) { openNamed(c, false, kernel.TypeMutex) }},
@@ -240,4 +241,19 @@ func acquireWait(o kernel.Object, t *kernel.Thread) bool {
 	acquire(o, t)
 	m, ok := o.(*Mutex)
 	return ok && m.tookAbandoned
+}
+
+// pulseEvent sets the event and resets it at once: the waits pending on it are satisfied at the signal (all of
+// them for a manual-reset event, the first for an auto-reset one), then it is non-signaled. Waiters that only
+// re-check when woken (not WaitForSingleObject/WaitForMultipleObjects) may miss the pulse, as Microsoft warns.
+func pulseEvent(c *Call) {
+	o, ok := c.Object(c.Arg(0))
+	e, isE := o.(*kernel.SyncEvent)
+	if !ok || !isE || e.Type() != kernel.TypeEvent {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	e.Signal()
+	e.Reset()
+	c.Return(1)
 }

@@ -5,7 +5,8 @@
  *     own zero-timeout wait right after it times out (258);
  *   - SetEvent then ResetEvent on a manual-reset event still releases every thread that was waiting;
  *   - ReleaseSemaphore(3) with two waiters releases both and leaves a count of 1;
- *   - ReleaseMutex hands the mutex to the waiters one after another in the order they started waiting.
+ *   - ReleaseMutex hands the mutex to the waiters one after another in the order they started waiting;
+ *   - PulseEvent on a manual-reset event releases every waiter and leaves the event non-signaled.
  * Waiters are given time to block with Sleep(100); the process runs on one processor. */
 #include <windows.h>
 #include <stdio.h>
@@ -82,5 +83,17 @@ int main(void)
     for (i = 0; i < 3; i++)
         CloseHandle(t[i]);
     printf("mutex handed over in waiting order: %s\n", order);
+
+    t[0] = CreateThread(NULL, 0, wait_on, manual_ev, 0, NULL);
+    t[1] = CreateThread(NULL, 0, wait_on, manual_ev, 0, NULL);
+    Sleep(100);
+    PulseEvent(manual_ev);
+    WaitForMultipleObjects(2, t, TRUE, INFINITE);
+    GetExitCodeThread(t[0], &c0);
+    GetExitCodeThread(t[1], &c1);
+    CloseHandle(t[0]);
+    CloseHandle(t[1]);
+    printf("PulseEvent: waiters got %lu and %lu; the event afterwards: %lu\n", c0, c1,
+           WaitForSingleObject(manual_ev, 0));
     return 0;
 }
