@@ -16,6 +16,10 @@ import (
 	"github.com/peek32/peek32/mm"
 )
 
+// ErrNoInput is what a Config.Stdin reader returns, with no bytes, when it stops waiting for input that has not
+// come (the CLI's --timeout): the program's read blocks instead of seeing the end of the input.
+var ErrNoInput = win32.ErrNoInput
+
 // Event is one thing that happened (see kernel.Event for the kinds and fields).
 type Event = kernel.Event
 
@@ -29,7 +33,8 @@ type Config struct {
 	// TraceAPI makes every API call an "api" event with decoded arguments and return value.
 	TraceAPI bool
 	// Stdin, Stdout, Stderr are host streams for the processes the host creates (nil: input comes from
-	// WriteStdin, output only as "console" events).
+	// WriteStdin, output only as "console" events). Stdin is read synchronously when a program reads; a Stdin
+	// that gives up waiting returns ErrNoInput, and the reading thread then blocks (Run reports "idle").
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// OnEvent, if set, receives every event as it happens (the CLI's --trace); events are also queued for

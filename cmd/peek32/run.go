@@ -109,18 +109,14 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	var deadline time.Time
 	if *timeout > 0 {
-		// A read of standard input blocks inside Run, where the deadline check below cannot see it: the
-		// reader itself enforces the deadline while it waits (reads stay synchronous, so runs stay
-		// deterministic).
-		stdin = newDeadlineReader(stdin, time.Now().Add(*timeout), func() {
-			say("the program was stopped after --timeout %v (it was waiting for input)", *timeout)
-			if tw != nil {
-				_ = tw.Flush()
-				_ = tf.Close()
-			}
-			os.Exit(exitBound)
-		})
+		// A read of standard input blocks inside Run, where the deadline checks below cannot see it: the
+		// reader gives up at the deadline with core.ErrNoInput, so the reading thread blocks, Run returns
+		// ("idle" once nothing else runs), and the program is ended like any other (reads stay synchronous
+		// before the deadline, so runs stay deterministic).
+		deadline = time.Now().Add(*timeout)
+		stdin = newDeadlineReader(stdin, deadline)
 	}
 	m, err := core.NewMachine(core.Config{MaxInstructions: *maxInstr, TraceAPI: tw != nil, Stdin: stdin,
 		Stdout: stdout, Stderr: stderr, OnEvent: onEvent, DropEvents: true, FS: files})
@@ -138,18 +134,17 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		say("%s", msg)
 		return exitNoStart
 	}
-	var deadline time.Time
-	if *timeout > 0 {
-		deadline = time.Now().Add(*timeout)
+	timedOut := func() int {
+		m.EndAll(0x102) // STATUS_TIMEOUT, the code --max-instructions ends programs with too
+		say("the program was stopped after --timeout %v", *timeout)
+		return exitBound
 	}
 	for {
 		st := m.Run(2_000_000)
 		switch st.Status {
 		case "running":
 			if !deadline.IsZero() && time.Now().After(deadline) {
-				m.EndAll(0x102) // STATUS_TIMEOUT, the code --max-instructions ends programs with too
-				say("the program was stopped after --timeout %v", *timeout)
-				return exitBound
+				return timedOut()
 			}
 			continue
 		case "exited":
@@ -169,6 +164,9 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			say("the program was stopped after --max-instructions %d", *maxInstr)
 			return exitBound
 		case "idle":
+			if !deadline.IsZero() && !time.Now().Before(deadline) {
+				return timedOut() // the deadline reader gave up on standard input
+			}
 			// Input ended and every thread waits for more: nothing can happen any more.
 			say("the program is waiting for input that will not come")
 			return exitInternal
@@ -190,17 +188,16 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // deadlineReader reads r in a goroutine and hands its chunks to Read; a Read still waiting at the deadline
-// calls expired (which does not return).
+// returns core.ErrNoInput.
 type deadlineReader struct {
 	chunks   chan []byte
 	rest     []byte
 	eof      bool
 	deadline time.Time
-	expired  func()
 }
 
-func newDeadlineReader(r io.Reader, deadline time.Time, expired func()) *deadlineReader {
-	d := &deadlineReader{chunks: make(chan []byte), deadline: deadline, expired: expired}
+func newDeadlineReader(r io.Reader, deadline time.Time) *deadlineReader {
+	d := &deadlineReader{chunks: make(chan []byte), deadline: deadline}
 	go func() {
 		defer close(d.chunks)
 		for {
@@ -220,13 +217,13 @@ func newDeadlineReader(r io.Reader, deadline time.Time, expired func()) *deadlin
 func (d *deadlineReader) Read(p []byte) (int, error) {
 	if len(d.rest) == 0 && !d.eof {
 		timer := time.NewTimer(time.Until(d.deadline))
+		defer timer.Stop()
 		select {
 		case b, ok := <-d.chunks:
 			d.rest, d.eof = b, !ok
 		case <-timer.C:
-			d.expired()
+			return 0, core.ErrNoInput
 		}
-		timer.Stop()
 	}
 	if len(d.rest) == 0 {
 		return 0, io.EOF

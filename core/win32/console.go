@@ -1,6 +1,7 @@
 package win32
 
 import (
+	"errors"
 	"io"
 
 	"github.com/peek32/peek32/core/kernel"
@@ -54,6 +55,11 @@ func (c *Console) CloseInput() {
 	c.Signal()
 }
 
+// ErrNoInput is what a host reader returns (with no bytes) when it gives up waiting for input that has not come
+// (the CLI's --timeout): the read then blocks the thread as on a fed console, so the machine goes on with its
+// other threads and reports "idle" when nothing else can run, instead of seeing the end of the input.
+var ErrNoInput = errors.New("win32: no console input yet")
+
 // Read returns up to max bytes of input. wait is true when nothing is available yet and more may come (the
 // caller blocks the thread on c with host=true). With a host reader, Read reads it synchronously.
 func (c *Console) Read(max int) (data []byte, wait bool) {
@@ -64,6 +70,10 @@ func (c *Console) Read(max int) (data []byte, wait bool) {
 		tmp := make([]byte, min(max, 64<<10)) // a console read returns what one host read gives
 		n, err := c.in.Read(tmp)
 		c.buf = append(c.buf, tmp[:n]...)
+		if n == 0 && errors.Is(err, ErrNoInput) {
+			c.Reset()
+			return nil, true
+		}
 		if err != nil && n == 0 {
 			c.eof = true
 		}
