@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/peek32/peek32/core/win32"
 )
 
 // auditDir holds the issue-4 audit's guest programs (docs/ISSUE4_AUDIT.md, testdata/guest/audit/build.sh).
@@ -70,5 +72,25 @@ func TestAuditPrograms(t *testing.T) {
 				t.Errorf("exit code %d, want %d (stderr %q)", st.ExitCode, wantCode, stderr.Bytes())
 			}
 		})
+	}
+}
+
+// TestAudit_CommandLineParsing anchors peek32's msvcrt argument parser (which CommandLine's quoting is tested
+// against) to Microsoft's own table ("Parsing C command-line arguments", the rows whose result does not depend
+// on the runtime's version), so the round trip is not only peek32 agreeing with itself.
+func TestAudit_CommandLineParsing(t *testing.T) {
+	for _, tt := range []struct {
+		cl   string
+		want []string
+	}{
+		{`"abc" d e`, []string{"abc", "d", "e"}},
+		{`a\\b d"e f"g h`, []string{`a\\b`, "de fg", "h"}},
+		{`a\\\"b c d`, []string{`a\"b`, "c", "d"}},
+		{`a\\\\"b c" d e`, []string{`a\\b c`, "d", "e"}},
+	} {
+		got := win32.ParseCommandLine(`prog.exe ` + tt.cl)
+		if strings.Join(got, "|") != strings.Join(append([]string{"prog.exe"}, tt.want...), "|") {
+			t.Errorf("%s: got %q, want %q", tt.cl, got[1:], tt.want)
+		}
 	}
 }
