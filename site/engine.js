@@ -22,6 +22,7 @@
 const SLICE_MS = 16;
 const MIN_BUDGET = 1000;
 const MAX_BUDGET = 50_000_000;
+const FIRST_BUDGET = 20_000;
 
 /**
  * Starts the engine.
@@ -32,7 +33,7 @@ const MAX_BUDGET = 50_000_000;
 export function startEngine(post, fetchBytes) {
   let go = null; // the Go API object (globalThis.peek32Go) once ready
   let loop = null; // {pauseRequested} while a run loop is active
-  let budget = 200_000;
+  let budget = FIRST_BUDGET;
   const pending = []; // messages that arrived before the wasm was ready
 
   const yieldNow = makeYield();
@@ -65,7 +66,9 @@ export function startEngine(post, fetchBytes) {
       return;
     }
     loop = { pauseRequested: false };
-    if (msg.slice) budget = clamp(msg.slice, MIN_BUDGET, MAX_BUDGET);
+    // Start each run with a small slice, so the first events arrive quickly even while the wasm tiers up;
+    // the budget then doubles per slice until slices take SLICE_MS.
+    budget = clamp(msg.slice || FIRST_BUDGET, MIN_BUDGET, MAX_BUDGET);
     const haveEvents = available("drainEvents");
     let total = 0;
     let state = null;
