@@ -704,11 +704,11 @@ async function refreshTab(tab) {
         return;
       }
       el.dataset.pid = String(pid);
-      clear(el, table(rows, opts));
+      clear(el, table(opts && opts.extra ? opts.extra(rows) : rows, opts));
     });
   switch (tab) {
     case "memory":
-      return gen("memoryMap", $("memory-map"), { pid });
+      return gen("memoryMap", $("memory-map"), { pid }, { extra: kernelHalf });
     case "threads":
       return gen("threads", $("threads"), { pid }, {
         onRow: (t) => {
@@ -731,6 +731,13 @@ async function refreshTab(tab) {
       return;
     }
   }
+}
+
+/** kernelHalf appends the kernel half to a memory map that lists only the user half. */
+function kernelHalf(rows) {
+  if (rows.length === 0 || rows.some((r) => r.base >= 0x80000000)) return rows;
+  return rows.concat([{ base: 0x80000000, alloc_base: 0x80000000, size: 0x80000000, state: "kernel", prot: "(kernel mode only)",
+    type: "shared", shared_pages: "all", cow_pages: 0, module: "kernel half: one mapping in every process" }]);
 }
 
 async function refreshWritten() {

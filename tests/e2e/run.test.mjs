@@ -107,6 +107,7 @@ describe("running programs in the page", () => {
     assert.match(map, /raw_echo\.exe/);
     assert.match(map, /image/i);
     assert.match(map, /shared_pages/);
+    assert.match(map, /0x80000000.*kernel half: one mapping in every process/s);
     await shot(page, "11-memory-map");
     await page.click("[data-tab=console]");
     await page.click("#consoles .term");
