@@ -18,7 +18,8 @@ var auditDir = filepath.Join("..", "testdata", "guest", "audit")
 // its directory, and compares standard output byte for byte and the exit code with the expectations:
 // dllchain (DLL initialization order and reasons, TLS callbacks, forwarder chains, API-set and delay-load
 // imports), dllfail (a DllMain that fails, dynamically and statically), handles (pseudo-handles, invalid
-// handles, last-error rules), peb (PEB, TEB, process parameters, KUSER_SHARED_DATA), startup (heaps, start-up
+// handles, last-error rules), peb (PEB, TEB, process parameters, KUSER_SHARED_DATA), placement (a real DLL
+// preferring msvcrt.dll's base is relocated), startup (heaps, start-up
 // info, environment, code pages, QPC, processor features, FLS, _controlfp, atexit/_onexit), vfs (the file
 // functions and their last-error values).
 func TestAuditPrograms(t *testing.T) {

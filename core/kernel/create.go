@@ -261,15 +261,17 @@ func (k *Kernel) watchHit(t *Thread) bool {
 }
 
 // FixedImages is an optional part of System: the ranges [base, base+size) of DLLs that can only be mapped at
-// their own base (core/win32's built-in DLLs have no relocations). CreateProcess keeps those ranges free while
-// it places the exe, so an exe that prefers one of them is relocated (or refused, when it has no relocations)
-// instead of leaving the system DLL nowhere to go; on Windows, too, the system DLLs keep their addresses.
+// their own base (core/win32's built-in DLLs have no relocations). CreateProcess and the loading of real DLLs
+// keep those ranges free while they place an image, so an exe or DLL that prefers one of them is relocated (or
+// refused, when it has no relocations) instead of leaving the system DLL nowhere to go; on Windows, too, the
+// system DLLs keep their addresses.
 type FixedImages interface {
 	FixedImageRanges() [][2]uint32
 }
 
-// holdFixedImages reserves the fixed DLL ranges that f's preferred range overlaps, for the caller to release
-// once the exe is mapped.
+// holdFixedImages reserves the fixed DLL ranges that f's preferred range overlaps (those not mapped in p
+// already), for the caller to release once f is mapped: the exe, and real DLLs loaded before the built-in DLLs
+// they would displace.
 func (k *Kernel) holdFixedImages(p *Process, f *loader.File) []uint32 {
 	fi, ok := k.sys.(FixedImages)
 	if !ok {

@@ -510,7 +510,14 @@ func (p *Process) loadParsed(name, path string, f *loader.File, builtIn bool, ke
 		m.LoadCount++
 		return m, nil
 	}
+	var held []uint32
+	if !builtIn { // a real DLL must not take a built-in DLL's place before that one is loaded
+		held = p.kernel.holdFixedImages(p, f)
+	}
 	lm, err := p.kernel.mapImage(p, f, key)
+	for _, b := range held {
+		_ = p.Space.Release(b)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,11 @@ $CC $CFLAGS -shared -o bin/auditfail.dll src/auditfail.c -Wl,--out-implib,"$tmp/
 $CC $CFLAGS -o bin/dllfail_static.exe src/dllfail_static.c "$tmp/libauditfail.a" $LDFLAGS
 echo "built dllfail_static"
 
+# A DLL preferring msvcrt.dll's base, loaded before msvcrt.dll by an exe that imports only it.
+$CC $CFLAGS -shared -o bin/auditbase.dll src/auditbase.c -Wl,--image-base,0x77C10000 -Wl,--out-implib,"$tmp/libauditbase.a" $LDFLAGS
+$CC $CFLAGS -nostdlib -e _start -o bin/placement.exe src/placement.c "$tmp/libauditbase.a" $LDFLAGS
+echo "built placement"
+
 # Windows-only programs (hand-written expectations).
 for name in peb vfs iocat handles dllfail startup; do
 	$CC $CFLAGS -o "bin/$name.exe" "src/$name.c" $LDFLAGS
