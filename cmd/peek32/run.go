@@ -39,6 +39,12 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	say := func(format string, a ...any) { fmt.Fprintf(stderr, "peek32: "+format+"\n", a...) }
 
 	data, err := os.ReadFile(prog)
+	if errors.Is(err, os.ErrNotExist) && filepath.Ext(prog) == "" {
+		// cmd.exe finds PROG as PROG.exe (PATHEXT).
+		if d, err2 := os.ReadFile(prog + ".exe"); err2 == nil {
+			prog, data, err = prog+".exe", d, nil
+		}
+	}
 	if err != nil {
 		say("cannot read %s: %v", prog, errors.Unwrap(err))
 		return exitNoStart
