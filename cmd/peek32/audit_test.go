@@ -364,6 +364,10 @@ func TestAudit_InspectDLL(t *testing.T) {
 			t.Errorf("inspect audita.dll lacks %q", w)
 		}
 	}
+	if _, errs, code := run(t, bin, dir, "", "inspect", "missing.exe"); code != exitNoStart ||
+		errs != "peek32: cannot read missing.exe: no such file or directory\n" {
+		t.Errorf("inspect missing.exe: code %d stderr %q", code, errs)
+	}
 	out, _, _ = run(t, bin, dir, "", "inspect", "peb.exe")
 	if !strings.Contains(out, "TLS: template") || !strings.Contains(out, "callbacks [0x") {
 		t.Errorf("inspect peb.exe lacks the TLS directory:\n%s", out)

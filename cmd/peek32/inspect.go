@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,7 +22,7 @@ func inspectCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
-		fmt.Fprintf(stderr, "peek32: cannot read %s: %v\n", fs.Arg(0), err)
+		fmt.Fprintf(stderr, "peek32: cannot read %s: %v\n", fs.Arg(0), errors.Unwrap(err)) // as run says it
 		return exitNoStart
 	}
 	r, err := core.Inspect(data)
