@@ -437,3 +437,36 @@ func TestAudit_Placement(t *testing.T) {
 		}
 	}
 }
+
+// TestAudit_TraceModuleUnload: FreeLibrary's last reference unmaps the DLL, and the trace says so (loadlib.exe
+// loads and frees testdata/guest's mydll.dll).
+func TestAudit_TraceModuleUnload(t *testing.T) {
+	guest := filepath.Join("..", "..", "testdata", "guest", "bin")
+	bin := buildPeek32(t)
+	dir := t.TempDir()
+	for _, n := range []string{"loadlib.exe", "mydll.dll"} {
+		b, err := os.ReadFile(filepath.Join(guest, n))
+		if err != nil {
+			t.Skip("guest programs not built")
+		}
+		os.WriteFile(filepath.Join(dir, n), b, 0o644)
+	}
+	tf := filepath.Join(dir, "t.jsonl")
+	if _, errs, code := run(t, bin, dir, "", "run", "--trace", tf, "loadlib.exe"); code != 0 {
+		t.Fatalf("code %d stderr %q", code, errs)
+	}
+	b, _ := os.ReadFile(tf)
+	var seq []string
+	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var r struct{ Kind, Name string }
+		if err := json.Unmarshal(line, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Name == "mydll.dll" && strings.HasPrefix(r.Kind, "module-") {
+			seq = append(seq, r.Kind)
+		}
+	}
+	if fmt.Sprint(seq) != "[module-loaded module-unloaded]" {
+		t.Errorf("mydll.dll module records %v, want loaded then unloaded", seq)
+	}
+}

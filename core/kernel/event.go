@@ -4,6 +4,7 @@ package kernel
 // deterministic): the facade queues them for the page and the CLI writes them as trace lines.
 //
 // Kinds: "process-created", "step" (one CreateProcess step, Step 1..5), "thread-created", "module-loaded",
+// "module-unloaded" (FreeLibrary dropped the last reference),
 // "entry" (the main thread calls the entry point), "main" (the runtime calls main/WinMain, found by symbol),
 // "api" (an API call and its result), "console" (bytes written to a console), "exception" (a first-chance
 // exception being dispatched to the program's handlers), "crash" (an exception nobody handled: the crash

@@ -563,6 +563,8 @@ func (p *Process) UnloadModule(m *Module) {
 	p.Modules = removeModule(p.Modules, m)
 	p.InitOrder = removeModule(p.InitOrder, m)
 	_ = s.Release(m.Base)
+	p.kernel.emit(Event{Kind: "module-unloaded", PID: p.ID, Name: m.BaseName, Path: m.FullPath, Base: m.Base, Size: m.Size,
+		Text: fmt.Sprintf("%s unmapped from 0x%08X", m.BaseName, m.Base)})
 }
 
 func removeModule(list []*Module, m *Module) []*Module {
