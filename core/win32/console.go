@@ -27,11 +27,17 @@ type Console struct {
 	out  io.Writer
 	buf  []byte
 	eof  bool
+
+	// The screen-buffer state the console API reports and changes (kernel32_conscreen.go): the current text
+	// attribute and the cursor, which output moves as a terminal of screenCols columns would.
+	attr       uint16
+	curX, curY int
+	esc        uint8 // inside an escape sequence of the output: 1 after ESC, 2 inside CSI
 }
 
 // NewConsole returns a console stream with one reference (the caller's).
 func NewConsole(kind ConsoleKind, in io.Reader, out io.Writer) *Console {
-	c := &Console{Kind: kind, in: in, out: out}
+	c := &Console{Kind: kind, in: in, out: out, attr: defaultAttr}
 	c.Init(kernel.TypeConsole, "", nil)
 	return c
 }

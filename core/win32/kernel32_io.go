@@ -27,9 +27,6 @@ func init() {
 			}
 			c.Return(1)
 		}},
-		Export{Name: "GetConsoleScreenBufferInfo", ArgBytes: 8, Handler: func(c *Call) { c.Fail(abi.ERROR_INVALID_HANDLE, 0) },
-			Note: "standard streams are not screen buffers here"},
-		Export{Name: "SetConsoleTextAttribute", ArgBytes: 8, Handler: func(c *Call) { c.Return(1) }},
 		Export{Name: "GetNumberOfConsoleInputEvents", ArgBytes: 8, Handler: func(c *Call) { c.W32(c.Arg(1), 0); c.Return(1) }},
 		Export{Name: "FlushConsoleInputBuffer", ArgBytes: 4, Handler: func(c *Call) { c.Return(1) }},
 		Export{Name: "GetConsoleWindow", Handler: func(c *Call) { c.Return(0) }},
@@ -78,6 +75,7 @@ func setStdHandle(c *Call) {
 // Emit a "console" event for output to a console object (the page shows it).
 func consoleEvent(c *Call, o kernel.Object, b []byte) {
 	if con, ok := o.(*Console); ok {
+		con.advance(b)
 		name := "stdout"
 		if con.Kind == ConsoleErr {
 			name = "stderr"
