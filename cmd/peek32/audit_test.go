@@ -308,6 +308,11 @@ func TestAudit_NotRunnable(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, name), b, 0o644)
 	}
 	auditFiles(t, dir, "auditb.dll")
+	// --verbose adds what the file is.
+	if _, errs, _ := run(t, bin, dir, "", "run", "--verbose", "amd64.exe"); strings.Count(errs, "\n") < 2 ||
+		!strings.Contains(errs, "format PE32+") && !strings.Contains(errs, "refused as 64-bit") {
+		t.Errorf("--verbose amd64.exe: no detail in %q", errs)
+	}
 	// A missing DLL and a function a real DLL does not export stop the program before it starts, as on Windows.
 	for name, w := range map[string]string{"nodll.exe": "NOSUCH.dll: DLL not found", "nofunc.exe": "auditb.dll does not export no_such_function"} {
 		out, errs, code := run(t, bin, dir, "", "run", name)

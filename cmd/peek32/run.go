@@ -51,6 +51,15 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if _, err := loader.Parse(data, loader.DefaultLimits()); err != nil {
 		say("%s: %v", prog, err)
+		if *verbose {
+			// The detail: what the file is (format, kind of refusal, sizes) and what the PE view noticed.
+			if r, ierr := core.Inspect(data); ierr == nil {
+				say("  format %s, %d bytes, sha256 %s, refused as %s", r.Format, r.Size, r.SHA256, loader.KindOf(err))
+				for _, a := range r.Anomalies {
+					say("  anomaly: %s", a)
+				}
+			}
+		}
 		return exitNoStart
 	}
 	cwd, err := os.Getwd()
