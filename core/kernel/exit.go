@@ -18,7 +18,7 @@ func (k *Kernel) ExitThread(t *Thread, code uint32) {
 		k.ExitProcess(t, code)
 		return
 	}
-	var calls []guestCall
+	calls := k.threadExitCalls(t) // FLS callbacks first, then the DLLs
 	for i := len(p.InitOrder) - 1; i >= 0; i-- {
 		m := p.InitOrder[i]
 		if m.Initialized {

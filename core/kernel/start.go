@@ -86,6 +86,11 @@ func (k *Kernel) threadStart(t *Thread) {
 		return
 	}
 	p := t.Proc
+	// As on Windows, where a thread starts in ntdll's RtlUserThreadStart with EAX = the start routine (the
+	// entry point for a main thread) and EBX = its parameter (the PEB), the routine and parameter are taken
+	// from the registers at the first instruction: a SetThreadContext on a suspended thread that changes EAX
+	// changes where it starts.
+	start, param := t.CPU.Regs[cpu.EAX], t.CPU.Regs[cpu.EBX]
 	k.setupStaticTLS(p)
 	k.threadTLS(t)
 	var calls []guestCall
@@ -122,12 +127,12 @@ func (k *Kernel) threadStart(t *Thread) {
 			return
 		}
 		if t.main {
-			k.emit(Event{Kind: "entry", PID: p.ID, TID: t.ID, EIP: t.Start,
+			k.emit(Event{Kind: "entry", PID: p.ID, TID: t.ID, EIP: start,
 				Text: "calling the entry point (the C runtime's start-up code, which calls main)"})
 		}
-		t.CPU.Regs[cpu.EAX] = t.Start
-		t.CPU.Regs[cpu.EBX] = t.Param
-		if !t.CallGuest(t.Start, []uint32{t.Param}, func(t *Thread, eax uint32) { k.ExitThread(t, eax) }) {
+		t.CPU.Regs[cpu.EAX] = start
+		t.CPU.Regs[cpu.EBX] = param
+		if !t.CallGuest(start, []uint32{param}, func(t *Thread, eax uint32) { k.ExitThread(t, eax) }) {
 			k.raiseStackOverflow(t)
 		}
 	})

@@ -233,7 +233,7 @@ func openNamed(c *Call, wide bool, typ kernel.ObjectType) {
 		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
 		return
 	}
-	c.Succeed(uint32(h))
+	c.Return(uint32(h)) // success leaves the last error alone, as kernel32's OpenXxx do
 }
 
 // acquireWait takes o for a satisfied wait by t (acquire) and reports whether it was an abandoned mutex.

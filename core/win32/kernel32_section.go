@@ -319,7 +319,7 @@ func openFileMapping(c *Call, wide bool) {
 		c.Fail(abi.ERROR_TOO_MANY_OPEN_FILES, 0)
 		return
 	}
-	c.Succeed(uint32(h))
+	c.Return(uint32(h)) // success leaves the last error alone, as kernel32's OpenFileMapping does
 }
 
 func mapViewOfFile(c *Call, ex bool) {

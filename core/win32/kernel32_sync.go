@@ -21,7 +21,7 @@ func init() {
 		Export{Name: "TlsFree", ArgBytes: 4, Handler: tlsFree},
 		Export{Name: "TlsGetValue", ArgBytes: 4, Handler: tlsGetValue},
 		Export{Name: "TlsSetValue", ArgBytes: 8, Handler: tlsSetValue},
-		Export{Name: "FlsAlloc", ArgBytes: 4, Handler: flsAlloc, Note: "callbacks are recorded, run at thread exit in issue 5"},
+		Export{Name: "FlsAlloc", ArgBytes: 4, Handler: flsAlloc, Note: "callbacks run at thread exit and FlsFree (fls_exit.go)"},
 		Export{Name: "FlsFree", ArgBytes: 4, Handler: flsFree},
 		Export{Name: "FlsGetValue", ArgBytes: 4, Handler: flsGetValue},
 		Export{Name: "FlsSetValue", ArgBytes: 8, Handler: flsSetValue},
@@ -259,8 +259,9 @@ func flsFree(c *Call) {
 		c.Fail(abi.ERROR_INVALID_PARAMETER, 0)
 		return
 	}
+	calls := flsFreeCallbacks(st, i)
 	st.FLS[i], st.FLSCb[i] = false, 0
-	c.Return(1)
+	runExitCalls(c, calls, 1)
 }
 
 func flsGetValue(c *Call) {

@@ -33,8 +33,9 @@ func init() {
 }
 
 // newThreadHandle creates a thread of c's process and a handle to it.
-func newThreadHandle(c *Call, start, param, stack uint32, suspended bool) (*kernel.Thread, kernel.Handle, bool) {
-	t, err := c.K.CreateThread(c.P, start, param, stack, suspended)
+func newThreadHandle(c *Call, start, param, stack, flags uint32) (*kernel.Thread, kernel.Handle, bool) {
+	reserve, commit := kernel.ThreadStack(c.P, stack, flags&abi.STACK_SIZE_PARAM_IS_A_RESERVATION != 0)
+	t, err := c.K.CreateThreadStack(c.P, start, param, reserve, commit, flags&abi.CREATE_SUSPENDED != 0)
 	if err != nil {
 		return nil, 0, false
 	}
@@ -44,7 +45,7 @@ func newThreadHandle(c *Call, start, param, stack uint32, suspended bool) (*kern
 
 func createThread(c *Call) {
 	_, stack, start, param, flags, ptid := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4), c.Arg(5)
-	t, h, ok := newThreadHandle(c, start, param, stack, flags&abi.CREATE_SUSPENDED != 0)
+	t, h, ok := newThreadHandle(c, start, param, stack, flags)
 	if !ok {
 		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
 		return
@@ -59,7 +60,7 @@ func createThread(c *Call) {
 // return value is its exit code).
 func beginThreadEx(c *Call) {
 	_, stack, start, param, flags, ptid := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4), c.Arg(5)
-	t, h, ok := newThreadHandle(c, start, param, stack, flags&abi.CREATE_SUSPENDED != 0)
+	t, h, ok := newThreadHandle(c, start, param, stack, flags)
 	if !ok {
 		c.SetErrno(11) // EAGAIN
 		c.Return(0)

@@ -239,7 +239,7 @@ func buildProcessInformation(c *Call, base uint32) []byte {
 		put(spiNumberOfThreads, uint32(len(ths)))
 		put(spiImageName, uint32(nameLen)|uint32(nameLen+2)<<16)
 		put(spiImageName+4, base+uint32(len(out)+entry))
-		put(spiBasePriority, 8)
+		put(spiBasePriority, classBasePriority(p))
 		put(spiUniqueProcessID, p.ID)
 		put(spiInheritedFrom, p.Parent)
 		put(spiHandleCount, uint32(p.Handles.Len()))
@@ -248,8 +248,8 @@ func buildProcessInformation(c *Call, base uint32) []byte {
 			put(o+sthStartAddress, t.Start)
 			put(o+sthClientID, p.ID)
 			put(o+sthClientID+4, t.ID)
-			put(o+sthPriority, 8)
-			put(o+sthBasePriority, 8)
+			put(o+sthPriority, uint32(t.BasePriority()))
+			put(o+sthBasePriority, uint32(t.BasePriority()))
 			state, reason := uint32(2), uint32(0) // Running / Executive
 			if t.State() == kernel.ThreadWaiting || t.SuspendCount() > 0 {
 				state, reason = 5, 6 // Waiting / UserRequest

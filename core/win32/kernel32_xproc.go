@@ -336,7 +336,8 @@ func createRemoteThread(c *Call, ex bool) {
 		c.Fail(e, 0)
 		return
 	}
-	t, err := c.K.CreateThread(p, start, param, stack, flags&abi.CREATE_SUSPENDED != 0)
+	reserve, commit := kernel.ThreadStack(p, stack, flags&abi.STACK_SIZE_PARAM_IS_A_RESERVATION != 0)
+	t, err := c.K.CreateThreadStack(p, start, param, reserve, commit, flags&abi.CREATE_SUSPENDED != 0)
 	if err != nil {
 		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
 		return
@@ -757,8 +758,9 @@ func sleepConditionVariable(c *Call, srw bool) {
 	c.Return(1)
 }
 
-// signalObjectAndWait signals one object and waits on another. The signal happens once: a restarted call (the
-// thread was woken) only re-checks the wait.
+// signalObjectAndWait signals one object and waits on another. The signal happens once; the wait is satisfied
+// at signal time like WaitForSingleObject's (waitSatisfier, Thread.BlockSatisfy), so a restarted call completes
+// with the result the signal gave it (WAIT_ABANDONED for an abandoned mutex, and a PulseEvent is not missed).
 func signalObjectAndWait(c *Call) {
 	hs, hw, ms := c.Arg(0), c.Arg(1), c.Arg(2)
 	c.Arg(3)
@@ -770,6 +772,10 @@ func signalObjectAndWait(c *Call) {
 	}
 	wo, okw := c.Object(hw)
 	deadline, restarted := marks[c.T]
+	if restarted && waitSatisfied(c) {
+		delete(marks, c.T)
+		return
+	}
 	if !restarted {
 		so, oks := c.Object(hs)
 		if !oks || !okw {
@@ -790,6 +796,7 @@ func signalObjectAndWait(c *Call) {
 			}
 			if x.Count--; x.Count == 0 {
 				x.Owner = nil
+				c.T.Disown(x)
 				x.Signal()
 			}
 		case *Semaphore:
@@ -812,11 +819,11 @@ func signalObjectAndWait(c *Call) {
 		c.Fail(abi.ERROR_INVALID_HANDLE, abi.WAIT_FAILED)
 		return
 	}
-	if signaledFor(wo, c.T) {
+	sat := waitSatisfier([]kernel.Object{wo}, false, c.T)
+	if r, ok := sat(); ok {
 		delete(marks, c.T)
-		acquire(wo, c.T)
 		c.T.TimedOut()
-		c.Return(abi.WAIT_OBJECT_0)
+		c.Return(r)
 		return
 	}
 	if ms == 0 || c.T.TimedOut() || (deadline != 0 && c.K.Clock() >= deadline) {
@@ -829,5 +836,5 @@ func signalObjectAndWait(c *Call) {
 	if deadline != 0 {
 		timeout = deadline - c.K.Clock()
 	}
-	c.Block([]kernel.Object{wo}, false, timeout, false)
+	c.T.BlockSatisfy([]kernel.Object{wo}, false, timeout, sat)
 }

@@ -18,10 +18,11 @@ const (
 
 type snapProcess struct {
 	pid, ppid, threads uint32
+	classBase          uint32 // pcPriClassBase: the base priority of the process's class
 	name               string
 }
 
-type snapThread struct{ tid, pid uint32 }
+type snapThread struct{ tid, pid, basePri uint32 } // basePri: tpBasePri, the thread's base priority 1..31
 
 type snapModule struct {
 	pid, base, size uint32
@@ -62,11 +63,12 @@ func createSnapshot(c *Call) {
 			continue
 		}
 		if flags&th32SnapProcess != 0 {
-			s.procs = append(s.procs, snapProcess{pid: p.ID, ppid: p.Parent, threads: uint32(len(p.Threads())), name: p.Name})
+			s.procs = append(s.procs, snapProcess{pid: p.ID, ppid: p.Parent, threads: uint32(len(p.Threads())),
+				classBase: classBasePriority(p), name: p.Name})
 		}
 		if flags&th32SnapThread != 0 {
 			for _, t := range p.Threads() {
-				s.threads = append(s.threads, snapThread{tid: t.ID, pid: p.ID})
+				s.threads = append(s.threads, snapThread{tid: t.ID, pid: p.ID, basePri: uint32(t.BasePriority())})
 			}
 		}
 		want := pid
@@ -121,7 +123,7 @@ func processNext(c *Call, wide, first bool) {
 		c.Fail(abi.ERROR_BAD_LENGTH, 0)
 		return
 	}
-	for i, v := range []uint32{0, e.pid, 0, 0, e.threads, e.ppid, 8, 0} {
+	for i, v := range []uint32{0, e.pid, 0, 0, e.threads, e.ppid, e.classBase, 0} {
 		c.W32(p+4+4*uint32(i), v)
 	}
 	putString(c, wide, p+36, abi.MAX_PATH, e.name)
@@ -150,7 +152,7 @@ func threadNext(c *Call, first bool) {
 		c.Fail(abi.ERROR_BAD_LENGTH, 0)
 		return
 	}
-	for i, v := range []uint32{0, e.tid, e.pid, 8, 0, 0} {
+	for i, v := range []uint32{0, e.tid, e.pid, e.basePri, 0, 0} {
 		c.W32(p+4+4*uint32(i), v)
 	}
 	c.Return(1)
@@ -188,4 +190,22 @@ func moduleNext(c *Call, wide, first bool) {
 	putString(c, wide, p+32, 256, e.name)
 	putString(c, wide, p+32+unit*256, abi.MAX_PATH, e.path)
 	c.Return(1)
+}
+
+// classBasePriority is the base priority of p's priority class (8 for NORMAL_PRIORITY_CLASS): the priority a
+// thread of p with THREAD_PRIORITY_NORMAL has, which is what Windows reports as a process's base priority.
+func classBasePriority(p *kernel.Process) uint32 {
+	switch p.PriorityClass() {
+	case kernel.IdlePriorityClass:
+		return 4
+	case kernel.BelowNormalPriorityClass:
+		return 6
+	case kernel.AboveNormalPriorityClass:
+		return 10
+	case kernel.HighPriorityClass:
+		return 13
+	case kernel.RealtimePriorityClass:
+		return 24
+	}
+	return 8
 }
