@@ -619,10 +619,11 @@ func crtCountPrintf(c *Call, fmtArg int, args crt.Args) {
 	c.Return(uint32(int32(n)))
 }
 
-// crtNoteStr records string argument i (read by the handler itself) for the trace, quoted as Call.Str does,
-// at most maxString bytes of it.
+// crtNoteStr records string argument i (read by the handler itself, a terminating NUL included or not) for the
+// trace, quoted as Call.Str does, at most maxString bytes of it.
 func crtNoteStr(c *Call, i int, s []byte) {
 	if c.trace {
+		s = bytes.TrimSuffix(s, []byte{0})
 		c.note(i, strconv.Quote(string(s[:min(len(s), maxString)])))
 	}
 }

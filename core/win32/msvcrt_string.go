@@ -118,6 +118,7 @@ func crtWithStr(c *Call, i int, f func([]byte)) {
 		crtFaultFrom(c, err)
 		return
 	}
+	crtNoteStr(c, i, s)
 	f(s)
 }
 
@@ -126,6 +127,9 @@ func crtWithWStr(c *Call, i int, f func([]uint16)) {
 	if err != nil {
 		crtFaultFrom(c, err)
 		return
+	}
+	if c.trace {
+		crtNoteStr(c, i, []byte(crtUtf16ToString(s)))
 	}
 	f(s)
 }
@@ -166,6 +170,8 @@ func crtCmpFn(c *Call, n int64, fold bool) {
 	if !ok {
 		return
 	}
+	crtNoteStr(c, 0, a)
+	crtNoteStr(c, 1, b)
 	for i := 0; ; i++ {
 		if int64(i) >= n {
 			c.Return(0)
