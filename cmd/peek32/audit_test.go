@@ -158,7 +158,7 @@ func TestAudit_Trace(t *testing.T) {
 	sc := bufio.NewScanner(bytes.NewReader(traces[0]))
 	sc.Buffer(nil, 1<<20)
 	line := 0
-	sawString, sawFormat := false, false
+	sawString, sawFormat, sawCmp := false, false, false
 	var steps []int
 	exe, _ := os.ReadFile(filepath.Join(dir, "dllchain.exe"))
 	f, err := loader.Parse(exe, loader.DefaultLimits())
@@ -192,6 +192,9 @@ func TestAudit_Trace(t *testing.T) {
 			if strings.HasSuffix(r.Name, "!printf") && len(r.Args) > 0 && strings.HasPrefix(r.Args[0], `"main: `) {
 				sawFormat = true
 			}
+			if strings.HasSuffix(r.Name, "!_stricmp") && len(r.Args) == 2 && r.Args[1] == `"msvcrt.dll"` {
+				sawCmp = true
+			}
 		}
 	}
 	if !sawString {
@@ -200,8 +203,8 @@ func TestAudit_Trace(t *testing.T) {
 	if fmt.Sprint(steps) != "[1 2 3 4 5]" {
 		t.Errorf("CreateProcess steps in the order %v, want 1 to 5", steps)
 	}
-	if !sawFormat {
-		t.Error("no printf record with its format string decoded")
+	if !sawFormat || !sawCmp {
+		t.Errorf("msvcrt string arguments not decoded (printf format: %v, _stricmp: %v)", sawFormat, sawCmp)
 	}
 	for _, k := range []string{"process-created", "step", "thread-created", "module-loaded", "entry", "main", "api",
 		"console", "thread-exited", "process-exited"} {
