@@ -147,6 +147,9 @@ func (k *Kernel) runSlice(t *Thread, slice uint64) (used uint64, breakpoint bool
 	k.yield = false
 	_ = k.updateSharedTime(t.Proc.Space)
 	defer func() { t.readySince, t.boosted = 0, false }()
+	if !t.started && t.CPU.EIP != StubThreadStart {
+		k.redirectedStart(t)
+	}
 	for used < slice && t.Runnable() && !k.stop && !k.yield {
 		before := t.CPU.Count
 		r := t.CPU.Run(slice - used)

@@ -81,7 +81,7 @@ func (k *Kernel) InitModules(t *Thread, done func(t *Thread, ok bool)) {
 // DLL_THREAD_ATTACH and call their start routine with its parameter. When the call returns, the thread exits
 // with the result (the last thread's exit ends the process, with that code).
 func (k *Kernel) threadStart(t *Thread) {
-	if len(t.frames) != 0 || t.CPU.EIP != StubThreadStart {
+	if len(t.frames) != 0 || t.CPU.EIP != StubThreadStart || t.started {
 		k.raise(t, cpu.Exception{Kind: cpu.AccessViolation, EIP: StubThreadStart, Addr: StubThreadStart})
 		return
 	}
@@ -91,6 +91,34 @@ func (k *Kernel) threadStart(t *Thread) {
 	// from the registers at the first instruction: a SetThreadContext on a suspended thread that changes EAX
 	// changes where it starts.
 	start, param := t.CPU.Regs[cpu.EAX], t.CPU.Regs[cpu.EBX]
+	k.threadInit(t, func(t *Thread) {
+		if t.main {
+			k.emit(Event{Kind: "entry", PID: p.ID, TID: t.ID, EIP: start,
+				Text: "calling the entry point (the C runtime's start-up code, which calls main)"})
+		}
+		t.CPU.Regs[cpu.EAX] = start
+		t.CPU.Regs[cpu.EBX] = param
+		if !t.CallGuest(start, []uint32{param}, func(t *Thread, eax uint32) { k.ExitThread(t, eax) }) {
+			k.raiseStackOverflow(t)
+		}
+	})
+}
+
+// redirectedStart runs the start sequence of a thread whose context was changed before it first ran so that
+// it no longer begins at StubThreadStart (SetThreadContext of EIP on a suspended thread): as on Windows, where
+// the loader's initialization runs before the thread's context is resumed, the DLL and TLS notifications run
+// first, then the thread continues in the context it was given.
+func (k *Kernel) redirectedStart(t *Thread) {
+	ctx := t.CPU.SaveContext()
+	k.threadInit(t, func(t *Thread) { t.CPU.LoadContext(ctx) })
+}
+
+// threadInit is the start sequence of t up to its start routine (marking t started): static TLS, then for the
+// main thread DLL_PROCESS_ATTACH to the DLLs and the exe's TLS callbacks, for other threads DLL_THREAD_ATTACH;
+// then, unless a DllMain refused (the process ends with STATUS_DLL_INIT_FAILED), then(t).
+func (k *Kernel) threadInit(t *Thread, then func(t *Thread)) {
+	t.started = true
+	p := t.Proc
 	k.setupStaticTLS(p)
 	k.threadTLS(t)
 	var calls []guestCall
@@ -126,15 +154,7 @@ func (k *Kernel) threadStart(t *Thread) {
 			k.TerminateProcess(p, uint32(abi.STATUS_DLL_INIT_FAILED))
 			return
 		}
-		if t.main {
-			k.emit(Event{Kind: "entry", PID: p.ID, TID: t.ID, EIP: start,
-				Text: "calling the entry point (the C runtime's start-up code, which calls main)"})
-		}
-		t.CPU.Regs[cpu.EAX] = start
-		t.CPU.Regs[cpu.EBX] = param
-		if !t.CallGuest(start, []uint32{param}, func(t *Thread, eax uint32) { k.ExitThread(t, eax) }) {
-			k.raiseStackOverflow(t)
-		}
+		then(t)
 	})
 }
 

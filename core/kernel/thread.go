@@ -59,6 +59,7 @@ type Thread struct {
 	suspend  int
 	exitCode uint32
 	main     bool
+	started  bool // the start sequence (DLL and TLS notifications) has begun (start.go)
 	idle     bool // explorer's idle thread: never runs, not counted for deadlocks
 	frames   []guestFrame
 	wait     *wait

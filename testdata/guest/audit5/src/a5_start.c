@@ -23,6 +23,20 @@ DWORD WINAPI alt_entry(LPVOID peb)
     ExitProcess(77);
 }
 
+__declspec(dllimport) void a5_counts(LONG *out, DWORD *attach_tid, DWORD *detach_tid);
+
+/* Where the child goes when its EIP (not EAX) is changed before it first runs: the DLLs were initialized
+ * first (a5dll.dll counted its DLL_PROCESS_ATTACH). */
+static void alt_eip(void)
+{
+    LONG n[4];
+    DWORD at, dt;
+    a5_counts(n, &at, &dt);
+    out(n[1] == 1 ? "child: started at the new EIP after a5dll's DLL_PROCESS_ATTACH\r\n"
+                  : "child: started at the new EIP before the DLLs were initialized\r\n");
+    ExitProcess(66);
+}
+
 static void escape(void)
 {
     ExitProcess(55);
@@ -80,10 +94,29 @@ int main(int argc, char **argv)
     WaitForSingleObject(pi.hProcess, INFINITE);
     GetExitCodeProcess(pi.hProcess, &code);
     printf("child exit code %lu\n", code);
+    fflush(stdout);
     CloseHandle(pi.hThread);
     CloseHandle(pi.hProcess);
 
-    /* 2. a running thread of another process */
+    /* 2. a child created suspended whose EIP is changed */
+    snprintf(cmd, sizeof cmd, "\"%s\" child", self);
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, NULL, &si, &pi)) {
+        printf("CreateProcess failed %lu\n", GetLastError());
+        return 1;
+    }
+    ctx.ContextFlags = CONTEXT_FULL;
+    GetThreadContext(pi.hThread, &ctx);
+    ctx.Eip = child_base + ((DWORD)(UINT_PTR)alt_eip - base);
+    SetThreadContext(pi.hThread, &ctx);
+    ResumeThread(pi.hThread);
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    GetExitCodeProcess(pi.hProcess, &code);
+    printf("child (new EIP) exit code %lu\n", code);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    fflush(stdout);
+
+    /* 3. a running thread of another process */
     snprintf(cmd, sizeof cmd, "\"%s\" spin", self);
     if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
         printf("CreateProcess failed %lu\n", GetLastError());
