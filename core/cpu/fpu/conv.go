@@ -9,72 +9,33 @@ const (
 )
 
 // unpack64 unpacks a float64 bit pattern; with daz, denormals read as zero (no DE).
-func unpack64(x uint64, daz bool) unp {
-	u := unp{sign: x>>63 != 0}
-	e := int32(x>>52) & 0x7FF
-	m := x & (1<<52 - 1)
-	switch {
-	case e == 0x7FF:
-		u.exp = expMax80
-		u.sig = intBit | m<<11
-		switch {
-		case m == 0:
-			u.cls = ClassInf
-		case m&(1<<51) != 0:
-			u.cls = ClassQNaN
-		default:
-			u.cls = ClassSNaN
-		}
-	case e == 0:
-		if m == 0 || daz {
-			u.cls = ClassZero
-			return u
-		}
-		n := bits.LeadingZeros64(m)
-		u.cls = ClassDenormal
-		u.sig = m << uint(n)
-		u.exp = Bias80 - 1022 - int32(n-11)
-	default:
-		u.cls = ClassNormal
-		u.exp = e - 1023 + Bias80
-		u.sig = intBit | m<<11
-	}
-	return u
-}
+func unpack64(x uint64, daz bool) unp { return unpackIEEE(x, 52, 11, daz) }
+
+// unpack32 unpacks a float32 bit pattern; with daz, denormals read as zero (no DE).
+func unpack32(x uint32, daz bool) unp { return unpackIEEE(uint64(x), 23, 8, daz) }
 
 // pack64 encodes u, already rounded to the float64 format.
-func pack64(u unp) uint64 {
-	var s uint64
-	if u.sign {
-		s = 1 << 63
-	}
-	switch u.cls {
-	case ClassZero:
-		return s
-	case ClassInf:
-		return s | 0x7FF<<52
-	case ClassQNaN, ClassSNaN:
-		return s | 0x7FF<<52 | u.sig>>11&(1<<52-1)
-	}
-	if u.sig&intBit == 0 {
-		return s | u.sig>>11
-	}
-	return s | uint64(u.exp-Bias80+1023)<<52 | u.sig>>11&(1<<52-1)
-}
+func pack64(u unp) uint64 { return packIEEE(u, 52, 11) }
 
-// unpack32 unpacks a float32 bit pattern.
-func unpack32(x uint32, daz bool) unp {
-	u := unp{sign: x>>31 != 0}
-	e := int32(x>>23) & 0xFF
-	m := uint64(x & (1<<23 - 1))
+// pack32 encodes u, already rounded to the float32 format.
+func pack32(u unp) uint32 { return uint32(packIEEE(u, 23, 8)) }
+
+// unpackIEEE unpacks an IEEE binary format with frac fraction bits and an expw-bit exponent,
+// held in the low frac+expw+1 bits of x; with daz, denormals read as zero (no DE).
+func unpackIEEE(x uint64, frac, expw uint, daz bool) unp {
+	eAll := int32(1)<<expw - 1 // the all-ones exponent; the bias is eAll>>1
+	shift := 63 - frac         // aligns the fraction under the F80 integer bit
+	u := unp{sign: x>>(frac+expw)&1 != 0}
+	e := int32(x>>frac) & eAll
+	m := x & (1<<frac - 1)
 	switch {
-	case e == 0xFF:
+	case e == eAll:
 		u.exp = expMax80
-		u.sig = intBit | m<<40
+		u.sig = intBit | m<<shift
 		switch {
 		case m == 0:
 			u.cls = ClassInf
-		case m&(1<<22) != 0:
+		case m&(1<<(frac-1)) != 0:
 			u.cls = ClassQNaN
 		default:
 			u.cls = ClassSNaN
@@ -87,33 +48,37 @@ func unpack32(x uint32, daz bool) unp {
 		n := bits.LeadingZeros64(m)
 		u.cls = ClassDenormal
 		u.sig = m << uint(n)
-		u.exp = Bias80 - 126 - int32(n-40)
+		u.exp = Bias80 - (eAll>>1 - 1) - int32(n-int(shift))
 	default:
 		u.cls = ClassNormal
-		u.exp = e - 127 + Bias80
-		u.sig = intBit | m<<40
+		u.exp = e - eAll>>1 + Bias80
+		u.sig = intBit | m<<shift
 	}
 	return u
 }
 
-// pack32 encodes u, already rounded to the float32 format.
-func pack32(u unp) uint32 {
-	var s uint32
+// packIEEE encodes u, already rounded to the IEEE format with frac fraction bits and an
+// expw-bit exponent, into the low frac+expw+1 bits of the result.
+func packIEEE(u unp, frac, expw uint) uint64 {
+	eAll := uint64(1)<<expw - 1
+	shift := 63 - frac
+	fracMask := uint64(1)<<frac - 1
+	var s uint64
 	if u.sign {
-		s = 1 << 31
+		s = 1 << (frac + expw)
 	}
 	switch u.cls {
 	case ClassZero:
 		return s
 	case ClassInf:
-		return s | 0xFF<<23
+		return s | eAll<<frac
 	case ClassQNaN, ClassSNaN:
-		return s | 0xFF<<23 | uint32(u.sig>>40)&(1<<23-1)
+		return s | eAll<<frac | u.sig>>shift&fracMask
 	}
 	if u.sig&intBit == 0 {
-		return s | uint32(u.sig>>40)
+		return s | u.sig>>shift
 	}
-	return s | uint32(u.exp-Bias80+127)<<23 | uint32(u.sig>>40)&(1<<23-1)
+	return s | uint64(u.exp-Bias80+int32(eAll>>1))<<frac | u.sig>>shift&fracMask
 }
 
 // narrow converts u to format f (a store or a down-conversion): NaNs are quieted (SNaN raises
