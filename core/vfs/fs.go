@@ -199,21 +199,9 @@ func (fs *FS) AddFile(full string, data []byte) error {
 	if p.drive != 'C' || len(p.comps) == 0 {
 		return abi.ERROR_PATH_NOT_FOUND
 	}
-	d := fs.root
-	for _, c := range p.comps[:len(p.comps)-1] {
-		if !validName(c) {
-			return abi.ERROR_INVALID_NAME
-		}
-		n := fs.child(d, c)
-		if n == nil {
-			n = fs.addChild(d, c, true)
-			if err := n.host.mkdir(); err != nil {
-				return err
-			}
-		} else if !n.dir {
-			return abi.ERROR_PATH_NOT_FOUND
-		}
-		d = n
+	d, err := fs.makeParents(p.comps, true)
+	if err != nil {
+		return err
 	}
 	last := p.comps[len(p.comps)-1]
 	if !validName(last) {
@@ -232,6 +220,32 @@ func (fs *FS) AddFile(full string, data []byte) error {
 	n.written = false
 	n.attr = abi.FILE_ATTRIBUTE_ARCHIVE
 	return n.host.store(n.data)
+}
+
+// makeParents returns the directory that is to hold the last of comps (which must not be empty), creating the
+// missing directories on the way; with onHost, a directory created below a mount is created on the host too.
+// Errors: ERROR_INVALID_NAME for a bad name on the way, ERROR_PATH_NOT_FOUND where a file is in the way, or the
+// host's error.
+func (fs *FS) makeParents(comps []string, onHost bool) (*node, error) {
+	d := fs.root
+	for _, c := range comps[:len(comps)-1] {
+		if !validName(c) {
+			return nil, abi.ERROR_INVALID_NAME
+		}
+		n := fs.child(d, c)
+		if n == nil {
+			n = fs.addChild(d, c, true)
+			if onHost {
+				if err := n.host.mkdir(); err != nil {
+					return nil, err
+				}
+			}
+		} else if !n.dir {
+			return nil, abi.ERROR_PATH_NOT_FOUND
+		}
+		d = n
+	}
+	return d, nil
 }
 
 // setData replaces n's bytes, keeping the memory account.

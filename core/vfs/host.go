@@ -113,18 +113,9 @@ func (fs *FS) Mount(full, dir string) error {
 	if p.drive != 'C' || len(p.comps) == 0 {
 		return abi.ERROR_ACCESS_DENIED
 	}
-	d := fs.root
-	for _, c := range p.comps[:len(p.comps)-1] {
-		if !validName(c) {
-			return abi.ERROR_INVALID_NAME
-		}
-		n := fs.child(d, c)
-		if n == nil {
-			n = fs.addChild(d, c, true)
-		} else if !n.dir {
-			return abi.ERROR_PATH_NOT_FOUND
-		}
-		d = n
+	d, err := fs.makeParents(p.comps, false)
+	if err != nil {
+		return err
 	}
 	last := p.comps[len(p.comps)-1]
 	if !validName(last) {
