@@ -48,7 +48,26 @@ type spec struct {
 	left, plus, space, zero, alt bool
 	width                        int
 	prec                         int // -1: not given
-	short, long, is64, wideMod   bool
+	sizeMods
+}
+
+// sizeMods are the size modifiers of a printf or scanf conversion: h, l, ll/I64/j, and w.
+type sizeMods struct {
+	short, long, is64, wideMod bool
+}
+
+// wideText reports whether a %c/%s (or scanf %[) argument is wide: w and l force wide, h forces narrow,
+// otherwise the lower-case conversion has the function's own width (fnWide) and the upper-case one the other.
+func (m *sizeMods) wideText(conv byte, fnWide bool) bool {
+	switch {
+	case m.wideMod || m.long:
+		return true
+	case m.short:
+		return false
+	case conv == 'S' || conv == 'C':
+		return !fnWide
+	}
+	return fnWide
 }
 
 func (p *printer[T]) room() int {
@@ -424,23 +443,9 @@ func (p *printer[T]) float(sp *spec, conv byte) {
 	p.field(sp, prefix, toUnits[T](body), len(body))
 }
 
-// wideArg reports whether a %c/%s argument is wide: w and l force wide, h forces narrow, otherwise the
-// lower-case conversion has the function's own width and the upper-case one the other.
-func (p *printer[T]) wideArg(sp *spec, conv byte) bool {
-	switch {
-	case sp.wideMod || sp.long:
-		return true
-	case sp.short:
-		return false
-	case conv == 'S' || conv == 'C':
-		return !p.wide
-	}
-	return p.wide
-}
-
 func (p *printer[T]) char(sp *spec, conv byte) {
 	x := p.args.Uint32()
-	if p.wideArg(sp, conv) {
+	if sp.wideText(conv, p.wide) {
 		u := uint16(x)
 		if !p.wide {
 			// wctomb in the C locale: only U+0000..U+00FF convert; anything else prints nothing at all.
@@ -464,7 +469,7 @@ func (p *printer[T]) str(sp *spec, conv byte) {
 	if sp.prec >= 0 && sp.prec < max {
 		max = sp.prec
 	}
-	if p.wideArg(sp, conv) {
+	if sp.wideText(conv, p.wide) {
 		s, err := ReadWString(p.mem, addr, max)
 		if err != nil {
 			p.err = err

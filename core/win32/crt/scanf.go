@@ -105,13 +105,11 @@ func (s *scanner[T]) skipSpace() int {
 	}
 }
 
+// scanSpec is one parsed conversion specification; sizeMods.long also means double (%lf) and wide (%ls).
 type scanSpec struct {
 	suppress bool
 	width    int // -1: none
-	short    bool
-	long     bool // l: long / double / wide
-	is64     bool
-	wideMod  bool
+	sizeMods
 }
 
 func (s *scanner[T]) run(f []T) (int, error) {
@@ -439,20 +437,6 @@ func isRangeErr(err error) bool {
 	return ok && ne.Err == strconv.ErrRange
 }
 
-// wideDest reports whether a %s/%c/%[ destination is wide: w and l force wide, h narrow, otherwise the
-// lower-case conversion has the function's width and the upper-case one the other.
-func (s *scanner[T]) wideDest(sp *scanSpec, conv byte) bool {
-	switch {
-	case sp.wideMod || sp.long:
-		return true
-	case sp.short:
-		return false
-	case conv == 'S' || conv == 'C':
-		return !s.wide
-	}
-	return s.wide
-}
-
 // sink stores consecutive characters of one field.
 type sink struct {
 	addr uint32
@@ -473,7 +457,7 @@ func (s *scanner[T]) newSink(sp *scanSpec, conv byte) *sink {
 	if sp.suppress {
 		return nil
 	}
-	return &sink{addr: s.args.Uint32(), wide: s.wideDest(sp, conv)}
+	return &sink{addr: s.args.Uint32(), wide: sp.wideText(conv, s.wide)}
 }
 
 func (s *scanner[T]) chars(sp *scanSpec, conv byte) (ok, eof bool) {
