@@ -4,11 +4,11 @@
 //   dist/index.html, dist/app.js, dist/app.css   the page (index.html + site/app.js, bundled with xterm.js)
 //   dist/worker.js                               wasm_exec.js + site/worker.js + site/engine.js, one classic script
 //   dist/peek32.js, engine.js, node-worker.mjs   the JS API client as ES modules, for other sites and Node
-//   dist/samples/*.exe + samples/index.json      the bundled sample programs (testdata/guest/**/*.exe, when built)
+//   dist/samples/*.exe + samples/index.json      the bundled sample programs (a curated list, SAMPLES below)
 //   dist/peek32-standalone.html                  everything above inlined into one file that opens from file://
 // Nothing here or in the output loads from the network.
 import { build } from "esbuild";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 
 const arg = (name, def) => {
@@ -48,31 +48,50 @@ await build({
 for (const f of ["peek32.js", "engine.js", "node-worker.mjs"]) copyFileSync(join(site, f), join(dist, f));
 copyFileSync(join(root, "index.html"), join(dist, "index.html"));
 
-// Samples: the project's own test programs, when they have been built.
+// Samples: a curated few of the project's own C programs (testdata/guest), each with a line saying what it
+// shows; `files` are companions added to the machine with it (a DLL the program loads). A sample whose binary
+// has not been built is left out.
+const SAMPLES = [
+  ["hello.exe", "bin", "Hello, World! through msvcrt's printf: the whole CreateProcess path in a few thousand instructions"],
+  ["args.exe", "bin", "prints its arguments: type some in the command-line box (quotes, backslashes, spaces)"],
+  ["printf_msvcrt.exe", "bin", "msvcrt.dll's own printf formats, many of them"],
+  ["threads.exe", "bin", "four threads, a critical section and interlocked increments: watch the thread list"],
+  ["exceptions.exe", "bin", "structured exception handling: vectored handlers, __try chains, RaiseException, unwinding"],
+  ["files.exe", "bin", "writes, reads, renames and deletes files: download what it left behind"],
+  ["stdin_echo.exe", "bin", "reads standard input: type lines into its console (Ctrl+D ends the input)"],
+  ["console.exe", "console", "console colours and cursor moves through the console API (SetConsoleTextAttribute, ...)"],
+  ["terminate.exe", "bin", "starts a child process that spins, then ends it with TerminateProcess: see the process tree"],
+  ["pipe.exe", "bin", "captures a child process's output through an anonymous pipe"],
+  ["loadlib.exe", "bin", "LoadLibrary and GetProcAddress on its own DLL, mydll.dll (bundled with it)", ["mydll.dll"]],
+  ["tls.exe", "bin", "the TLS directory: a TLS callback and a __thread variable"],
+  ["spin.exe", "bin", "loops forever: Pause it, step it, Stop it; the page stays responsive"],
+  ["crash.exe", "bin", "an unhandled access violation: the crash report and exit code 0xC0000005"],
+  ["xss.exe", "bin", "prints HTML markup, which the page shows as text"],
+];
 const samplesDir = join(dist, "samples");
 rmSync(samplesDir, { recursive: true, force: true });
+mkdirSync(samplesDir, { recursive: true });
 const samples = [];
 const guest = join(root, "testdata", "guest");
-const seen = new Set();
-for (const file of walk(guest)) {
-  if (!/\.exe$/i.test(file)) continue;
-  const name = basename(file);
-  if (seen.has(name.toLowerCase()) || statSync(file).size > 4 << 20) continue;
-  seen.add(name.toLowerCase());
-  mkdirSync(samplesDir, { recursive: true });
-  copyFileSync(file, join(samplesDir, name));
-  const src = file.replace(/\.exe$/i, ".c");
-  samples.push({ name, size: statSync(file).size, source: existsSync(src) ? relative(root, src) : "" });
+for (const [name, dir, desc, extra = []] of SAMPLES) {
+  const file = join(guest, dir, name);
+  const companions = extra.map((n) => join(guest, dir, n));
+  if (![file, ...companions].every((f) => existsSync(f))) continue;
+  for (const f of [file, ...companions]) copyFileSync(f, join(samplesDir, basename(f)));
+  const src = [join(guest, "src", name.replace(/\.exe$/i, ".c")), file.replace(/\.exe$/i, ".c")].find((f) => existsSync(f));
+  samples.push({ name, desc, size: statSync(file).size, files: extra, source: src ? relative(root, src) : "" });
 }
-samples.sort((a, b) => (a.name === "hello.exe" ? -1 : b.name === "hello.exe" ? 1 : a.name.localeCompare(b.name)));
-mkdirSync(samplesDir, { recursive: true });
 writeFileSync(join(samplesDir, "index.json"), JSON.stringify(samples, null, 1));
 
 // The single-file build.
 const inline = {
   worker: readFileSync(join(dist, "worker.js"), "utf8"),
   wasm: readFileSync(join(dist, "peek32.wasm")).toString("base64"),
-  samples: samples.map((s) => ({ ...s, data: readFileSync(join(samplesDir, s.name)).toString("base64") })),
+  samples: samples.map((s) => ({
+    ...s,
+    data: readFileSync(join(samplesDir, s.name)).toString("base64"),
+    extra: s.files.map((n) => ({ name: n, data: readFileSync(join(samplesDir, n)).toString("base64") })),
+  })),
 };
 const safeJSON = (v) => JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 let html = readFileSync(join(dist, "index.html"), "utf8");
@@ -95,13 +114,4 @@ console.log(
 function replaceOnce(s, re, fn) {
   if (!re.test(s)) throw new Error(`index.html: ${re} not found (the standalone build inlines it)`);
   return s.replace(re, fn);
-}
-
-function* walk(dir) {
-  if (!existsSync(dir)) return;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else if (e.isFile()) yield p;
-  }
 }

@@ -205,7 +205,7 @@ async function start() {
   $("status").textContent = `Ready (${Math.round(ms)} ms)` + (missing.length ? ` — ${missing.length} API methods not in this build yet` : "");
   if (missing.length) $("status").title = `Not in this build yet: ${missing.join(", ")}`;
   // For the browser console, the e2e tests and scripts/bench.mjs.
-  window.peek32 = { client: st.p, readyMs: ms, consoleText, consoleColors, state: () => ({ ...st.state, instructions: st.instructions, mips: st.mips, mainPid: st.mainPid }) };
+  window.peek32 = { client: st.p, readyMs: ms, consoleText, consoleColors, consoleCells, state: () => ({ ...st.state, instructions: st.instructions, mips: st.mips, mainPid: st.mainPid }) };
   document.body.dataset.ready = "1";
   loadSamples(inline);
   updateButtons();
@@ -231,12 +231,16 @@ function base64(s) {
 }
 
 let sampleData = new Map();
+let sampleInfo = new Map(); // name -> {name, desc, size, files}
 async function loadSamples(inline) {
   let list = [];
   try {
     if (inline) {
       list = inline.samples || [];
-      for (const s of list) sampleData.set(s.name, s.data); // base64, decoded when chosen
+      for (const s of list) {
+        sampleData.set(s.name, s.data); // base64, decoded when chosen
+        for (const x of s.extra || []) sampleData.set(x.name, x.data);
+      }
     } else {
       const r = await fetch("samples/index.json");
       if (r.ok) list = await r.json();
@@ -245,22 +249,30 @@ async function loadSamples(inline) {
     list = [];
   }
   const sel = $("samples");
-  for (const s of list) sel.append(h("option", { value: s.name }, `${s.name} (${(s.size / 1024).toFixed(0)} KiB)`));
+  sampleInfo = new Map(list.map((s) => [s.name, s]));
+  for (const s of list) {
+    const label = `${s.name}${s.files && s.files.length ? " + " + s.files.join(", ") : ""} — ${s.desc || ""}`;
+    sel.append(h("option", { value: s.name, title: s.desc || "" }, label));
+  }
   if (list.length === 0) sel.append(h("option", { value: "", disabled: "" }, "(no samples in this build)"));
 }
 
 async function openSample(name) {
-  let bytes = sampleData.get(name);
-  if (typeof bytes === "string") bytes = base64(bytes);
-  if (!bytes) {
-    const r = await fetch("samples/" + encodeURIComponent(name));
-    if (!r.ok) {
-      message(`Cannot load the sample ${name}: HTTP ${r.status}`);
-      return;
+  const files = [];
+  for (const n of [name, ...(sampleInfo.get(name)?.files || [])]) {
+    let bytes = sampleData.get(n);
+    if (typeof bytes === "string") bytes = base64(bytes);
+    if (!bytes) {
+      const r = await fetch("samples/" + encodeURIComponent(n));
+      if (!r.ok) {
+        message(`Cannot load the sample ${n}: HTTP ${r.status}`);
+        return;
+      }
+      bytes = new Uint8Array(await r.arrayBuffer());
     }
-    bytes = new Uint8Array(await r.arrayBuffer());
+    files.push({ name: n, bytes });
   }
-  await openFiles([{ name, bytes }]);
+  await openFiles(files);
 }
 
 // ---------- opening files ----------
@@ -374,8 +386,16 @@ function resetRunViews() {
   updateStats();
 }
 
+/**
+ * winName is the name a dropped file gets on the machine's drive C:. Windows forbids < > : " / \ | ? * and
+ * control characters in file names (a browser allows them): each becomes "_", and the page says so.
+ */
+function winName(name) {
+  return name.replace(/[<>:"/\\|?*\x00-\x1f]/g, "_");
+}
+
 function commandLine() {
-  const name = st.exe.name;
+  const name = winName(st.exe.name);
   const prog = /\s/.test(name) ? `"C:\\${name}"` : `C:\\${name}`;
   const args = $("cmdline").value.trim();
   return args ? `${prog} ${args}` : prog;
@@ -390,7 +410,10 @@ async function launch() {
   }
   try {
     await st.p.boot({ traceAPI: $("trace-on").checked });
-    for (const f of st.files) await st.p.addFile("C:\\" + f.name, f.bytes);
+    for (const f of st.files) {
+      await st.p.addFile("C:\\" + winName(f.name), f.bytes);
+      if (winName(f.name) !== f.name) addTimeline({ text: `${f.name} is C:\\${winName(f.name)} on the machine (Windows does not allow < > : " / \\ | ? * in file names)` });
+    }
     addTimeline({ text: `CreateProcess("${commandLine()}")` });
     const info = await st.p.createProcess(commandLine());
     st.pid = st.mainPid = info.pid;
@@ -581,6 +604,19 @@ function consoleColors(pid, row) {
   return out;
 }
 
+/** consoleCells returns one console line as cells {ch, fg, bg} (palette colours; -1: the default colour). */
+function consoleCells(pid, row) {
+  const c = st.consoles.get(pid ?? st.mainPid);
+  const line = c && c.term.buffer.active.getLine(row);
+  if (!line) return [];
+  const out = [];
+  for (let i = 0; i < line.length; i++) {
+    const cell = line.getCell(i);
+    out.push({ ch: cell.getChars(), fg: cell.isFgDefault() ? -1 : cell.getFgColor(), bg: cell.isBgDefault() ? -1 : cell.getBgColor() });
+  }
+  return out;
+}
+
 function showConsole(pid) {
   for (const [p, c] of st.consoles) c.el.hidden = p !== pid;
   for (const b of $("console-tabs").children) b.setAttribute("aria-selected", String(Number(b.dataset.pid) === pid));
@@ -701,6 +737,13 @@ async function refreshTab(tab) {
       const rows = await st.p.call(method, args);
       if (rows.length === 0 && el.dataset.pid === String(pid) && el.querySelector("table")) {
         if (!el.querySelector(".stale")) el.prepend(h("p", { className: "muted stale" }, "The process has ended; this is the last view taken while it ran."));
+        return;
+      }
+      if (rows.length === 0 && st.exitCodes.has(pid)) {
+        // An ended process has no address space, threads or handles left (Windows frees them at exit).
+        el.dataset.pid = String(pid);
+        clear(el, h("p", { className: "muted stale" }, "The process has ended: Windows freed its address space, threads and handles. " +
+          "To see them, stop it while it runs (Pause, a breakpoint, or “break at entry”) and open this tab again."));
         return;
       }
       el.dataset.pid = String(pid);
@@ -893,14 +936,26 @@ async function showHex(addr) {
 
 async function stepWith(method) {
   message("");
+  // Step over/out may run many instructions: they run in slices like Run, so Pause stays enabled.
+  const long = method !== "step";
+  if (long) {
+    if (st.running) return;
+    st.running = true;
+    updateButtons();
+    updateStats();
+  }
   try {
-    const s = await st.p.call(method, { tid: st.tid });
-    if (s && typeof s === "object" && s.status) st.state = s;
+    const s = long ? await st.p[method](st.tid) : await st.p.call(method, { tid: st.tid });
+    if (long) st.running = false;
+    if (s && s.paused) message(`${method === "stepOver" ? "Step over" : "Step out"} paused after ${s.steps} instructions.`, "info");
+    if (s && typeof s === "object" && s.status) st.state = s.paused ? { ...s, status: "paused" } : s;
     if (s && typeof s.total === "number") st.instructions = s.total;
     for (const e of can("drainEvents") ? await st.p.drainEvents() : []) onEvent(e);
   } catch (e) {
     message(e.message);
   }
+  st.running = false;
+  updateButtons();
   updateStats();
   selectTab("debugger");
   await refreshAll();

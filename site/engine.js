@@ -7,6 +7,8 @@
 //   {type: "call", id, method, args, data?}         one synchronous Go call; answered by a "reply"
 //   {type: "run", id, slice?, maxInstructions?}     run in slices until the machine stops or "pause" arrives;
 //                                                   answered by a "reply" when the loop ends
+//   {type: "step", id, tid, kind: "over"|"out"}     step over/out in slices (Go's stepBegin + stepContinue), so
+//                                                   "pause" interrupts it too; answered by a "reply" with the state
 //   {type: "pause", id}                             ask a running loop to stop after its current slice
 // Messages out:
 //   {type: "progress", loaded, total}               while the wasm downloads (total 0 when unknown)
@@ -108,6 +110,45 @@ export function startEngine(post, fetchBytes) {
     }
   }
 
+  // stepLoop runs a step over or out like runLoop runs the machine: slices sized for SLICE_MS, an "events"
+  // batch per slice, pause between slices. The reply is the final state, with paused: true when paused (the
+  // step is then abandoned, the thread stays where the last slice left it).
+  async function stepLoop(msg) {
+    if (loop) {
+      post({ type: "reply", id: msg.id, ok: false, error: "step: the machine is already running", kind: "argument" });
+      return;
+    }
+    loop = { pauseRequested: false };
+    let stepBudget = FIRST_BUDGET;
+    const haveEvents = available("drainEvents");
+    try {
+      let p = goCall("stepBegin", { tid: msg.tid, kind: msg.kind });
+      let instructions = p.state.total || 0;
+      while (!p.done && !loop.pauseRequested) {
+        await yieldNow();
+        if (loop.pauseRequested) break;
+        const t0 = now();
+        p = goCall("stepContinue", { budget: stepBudget });
+        const dt = now() - t0;
+        const events = haveEvents ? goCall("drainEvents") : [];
+        if (p.state.total) instructions = p.state.total;
+        post({ type: "events", events, state: p.state, instructions });
+        if (dt >= 1) stepBudget = clamp(Math.round((stepBudget / dt) * SLICE_MS), MIN_BUDGET, Math.min(MAX_BUDGET, stepBudget * 2));
+        else stepBudget = Math.min(MAX_BUDGET, stepBudget * 2);
+      }
+      let paused = false;
+      if (!p.done) {
+        goCall("stepCancel");
+        paused = true;
+      }
+      post({ type: "reply", id: msg.id, ok: true, result: { ...p.state, paused, steps: p.steps } });
+    } catch (e) {
+      post({ type: "reply", id: msg.id, ok: false, error: String(e.message || e), kind: e.kind || "" });
+    } finally {
+      loop = null;
+    }
+  }
+
   function handle(msg) {
     if (!go && msg.type !== "init") {
       pending.push(msg);
@@ -122,6 +163,9 @@ export function startEngine(post, fetchBytes) {
         return;
       case "run":
         runLoop(msg);
+        return;
+      case "step":
+        stepLoop(msg);
         return;
       case "pause":
         if (loop) loop.pauseRequested = true;

@@ -166,8 +166,13 @@ export class Peek32 {
   /** pause asks a running run() to stop after its current slice. */
   pause() { return this.#send({ type: "pause" }, "pause"); }
   step(tid) { return this.call("step", { tid }); }
-  stepOver(tid) { return this.call("stepOver", { tid }); }
-  stepOut(tid) { return this.call("stepOut", { tid }); }
+  /**
+   * stepOver / stepOut run in slices in the worker (like run()), so pause() interrupts them: they resolve with
+   * the state after the step, with paused: true when pause() ended them early. Builds without the sliced
+   * methods fall back to the one-call versions.
+   */
+  stepOver(tid) { return this.available("stepBegin") ? this.#send({ type: "step", tid, kind: "over" }, "stepOver") : this.call("stepOver", { tid }); }
+  stepOut(tid) { return this.available("stepBegin") ? this.#send({ type: "step", tid, kind: "out" }, "stepOut") : this.call("stepOut", { tid }); }
   setBreakpoint(pid, addr) { return this.call("setBreakpoint", { pid, addr }); }
   clearBreakpoint(pid, addr) { return this.call("clearBreakpoint", { pid, addr }); }
   setAPIBreakpoint(name) { return this.call("setAPIBreakpoint", { name }); }

@@ -145,6 +145,35 @@ describe("Peek32 in Node", () => {
     assert.equal((await p.run()).state.status, "exited");
   });
 
+  test("stepOver / stepOut run in slices: pause() ends a step that never returns", { skip: !canRun() }, async () => {
+    await p.boot();
+    await p.addFile("C:\\raw_stepspin.exe", readFileSync(guest("raw_stepspin")));
+    const proc = await p.createProcess("C:\\raw_stepspin.exe");
+    // Step over everything up to the direct call to spin (API calls and the strlen loop return at once).
+    for (let i = 0; i < 80; i++) {
+      const { EIP } = await p.registers(proc.tid);
+      const [ins] = await p.disassemble(proc.pid, EIP, 1);
+      if (/^call 0x/.test(ins.text)) break;
+      const s = await p.stepOver(proc.tid);
+      assert.equal(s.paused, false);
+      assert.equal(s.status, "stopped", JSON.stringify(s));
+    }
+    let batches = 0;
+    const off = p.on("events", () => batches++);
+    const stepping = p.stepOver(proc.tid);
+    while (batches < 3) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(await p.pause(), { wasRunning: true });
+    const s = await stepping;
+    off();
+    assert.equal(s.paused, true);
+    assert.ok(s.steps > 1000, `stepped ${s.steps} instructions`);
+    const out = p.stepOut(proc.tid); // spin never returns either
+    await new Promise((r) => setTimeout(r, 50));
+    await p.pause();
+    assert.equal((await out).paused, true);
+    await p.call("stop", { code: 1 });
+  });
+
   test("pause with nothing running", async () => {
     assert.deepEqual(await p.pause(), { wasRunning: false });
   });

@@ -114,6 +114,9 @@ type MethodInfo struct {
 // Session holds one JS API client's state: at most one machine at a time.
 type Session struct {
 	m *core.Machine // nil before boot
+
+	breakpoints map[uint32]map[uint32]bool // pid -> address breakpoints set through this session (stepper.go)
+	step        *stepper                   // a sliced step over/out in progress
 }
 
 // New returns a session with no machine.

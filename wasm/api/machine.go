@@ -40,6 +40,7 @@ func boot(s *Session, r *Request) (any, error) {
 		return nil, err
 	}
 	s.m = m
+	s.breakpoints, s.step = nil, nil
 	out := map[string]uint32{"explorer_pid": 0}
 	if ps := m.Processes(); len(ps) > 0 {
 		out["explorer_pid"] = ps[0].PID
@@ -336,7 +337,17 @@ func setBreakpoint(s *Session, r *Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{}{}, m.SetBreakpoint(a.PID, a.Addr)
+	if err := m.SetBreakpoint(a.PID, a.Addr); err != nil {
+		return nil, err
+	}
+	if s.breakpoints == nil {
+		s.breakpoints = map[uint32]map[uint32]bool{}
+	}
+	if s.breakpoints[a.PID] == nil {
+		s.breakpoints[a.PID] = map[uint32]bool{}
+	}
+	s.breakpoints[a.PID][a.Addr] = true
+	return struct{}{}, nil
 }
 
 func clearBreakpoint(s *Session, r *Request) (any, error) {
@@ -348,6 +359,7 @@ func clearBreakpoint(s *Session, r *Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	delete(s.breakpoints[a.PID], a.Addr)
 	return struct{}{}, m.ClearBreakpoint(a.PID, a.Addr)
 }
 
