@@ -56,9 +56,9 @@ type sizeMods struct {
 	short, long, is64, wideMod bool
 }
 
-// wideText reports whether a %c/%s (or scanf %[) argument is wide: w and l force wide, h forces narrow,
+// wideArg reports whether a %c/%s (or scanf %[) argument is wide: w and l force wide, h forces narrow,
 // otherwise the lower-case conversion has the function's own width (fnWide) and the upper-case one the other.
-func (m *sizeMods) wideText(conv byte, fnWide bool) bool {
+func (m *sizeMods) wideArg(conv byte, fnWide bool) bool {
 	switch {
 	case m.wideMod || m.long:
 		return true
@@ -445,7 +445,7 @@ func (p *printer[T]) float(sp *spec, conv byte) {
 
 func (p *printer[T]) char(sp *spec, conv byte) {
 	x := p.args.Uint32()
-	if sp.wideText(conv, p.wide) {
+	if sp.wideArg(conv, p.wide) {
 		u := uint16(x)
 		if !p.wide {
 			// wctomb in the C locale: only U+0000..U+00FF convert; anything else prints nothing at all.
@@ -469,7 +469,7 @@ func (p *printer[T]) str(sp *spec, conv byte) {
 	if sp.prec >= 0 && sp.prec < max {
 		max = sp.prec
 	}
-	if sp.wideText(conv, p.wide) {
+	if sp.wideArg(conv, p.wide) {
 		s, err := ReadWString(p.mem, addr, max)
 		if err != nil {
 			p.err = err

@@ -40,24 +40,22 @@ func (s *SliceSource[T]) Back() { s.Pos-- }
 // Sscanf parses a narrow string like msvcrt's sscanf: input ends at the first NUL (or at the end of the slice).
 // It returns the number of fields assigned, or EOF, and a *FaultError if a store through a guest pointer failed.
 func Sscanf(input, format []byte, args Args, mem Memory) (int, error) {
-	for i, c := range input {
-		if c == 0 {
-			input = input[:i]
-			break
-		}
-	}
-	return Fscanf(&SliceSource[byte]{Data: input}, format, args, mem)
+	return Fscanf(&SliceSource[byte]{Data: beforeNUL(input)}, format, args, mem)
 }
 
 // Swscanf is the wide form of Sscanf.
 func Swscanf(input, format []uint16, args Args, mem Memory) (int, error) {
-	for i, c := range input {
+	return Fwscanf(&SliceSource[uint16]{Data: beforeNUL(input)}, format, args, mem)
+}
+
+// beforeNUL returns s up to its first NUL unit (all of s when it has none).
+func beforeNUL[T unit](s []T) []T {
+	for i, c := range s {
 		if c == 0 {
-			input = input[:i]
-			break
+			return s[:i]
 		}
 	}
-	return Fwscanf(&SliceSource[uint16]{Data: input}, format, args, mem)
+	return s
 }
 
 // Fscanf parses from a stream like msvcrt's fscanf/scanf. Characters it looked at but did not use are pushed
@@ -457,7 +455,7 @@ func (s *scanner[T]) newSink(sp *scanSpec, conv byte) *sink {
 	if sp.suppress {
 		return nil
 	}
-	return &sink{addr: s.args.Uint32(), wide: sp.wideText(conv, s.wide)}
+	return &sink{addr: s.args.Uint32(), wide: sp.wideArg(conv, s.wide)}
 }
 
 func (s *scanner[T]) chars(sp *scanSpec, conv byte) (ok, eof bool) {

@@ -17,15 +17,7 @@ func Strtol(s []byte, base int, bits int, signed bool) (v uint64, n int, errno i
 	if base != 0 && (base < 2 || base > 36) {
 		return 0, 0, 0
 	}
-	i := 0
-	for i < len(s) && isSpace(int(s[i])) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
+	i, neg := skipSpaceSign(s)
 	at := func(k int) byte {
 		if k < len(s) {
 			return s[k]
@@ -92,15 +84,7 @@ func Strtol(s []byte, base int, bits int, signed bool) (v uint64, n int, errno i
 // Atoi parses like msvcrt's atoi/atol: white space, a sign, decimal digits, with 32-bit wrap-around and no
 // error reporting.
 func Atoi(s []byte) int32 {
-	i := 0
-	for i < len(s) && isSpace(int(s[i])) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
+	i, neg := skipSpaceSign(s)
 	var v uint32
 	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		v = v*10 + uint32(s[i]-'0')
@@ -160,4 +144,17 @@ func Strtod(s []byte) (float64, int, int) {
 		return v, i, ERANGE
 	}
 	return v, i, 0
+}
+
+// skipSpaceSign skips the leading white space and an optional sign of a number: it returns the index after
+// them and whether the sign was '-'.
+func skipSpaceSign(s []byte) (i int, neg bool) {
+	for i < len(s) && isSpace(int(s[i])) {
+		i++
+	}
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	return i, neg
 }
