@@ -123,11 +123,14 @@ const (
 var faultNames = [...]string{"none", "free", "reserved", "protection", "guard", "kernel"}
 
 // String names the reason.
-func (r FaultReason) String() string {
-	if int(r) < len(faultNames) {
-		return faultNames[r]
+func (r FaultReason) String() string { return enumName(faultNames[:], uint8(r), "fault") }
+
+// enumName returns names[v], or kind(v) for a value past the table.
+func enumName(names []string, v uint8, kind string) string {
+	if int(v) < len(names) {
+		return names[v]
 	}
-	return "fault(" + strconv.Itoa(int(r)) + ")"
+	return kind + "(" + strconv.Itoa(int(v)) + ")"
 }
 
 // Fault describes a failed access: the first inaccessible byte, the access kind (options stripped) and
@@ -153,18 +156,10 @@ const (
 	StateCommit
 )
 
+var stateNames = [...]string{"free", "reserve", "commit"}
+
 // String names the state.
-func (s State) String() string {
-	switch s {
-	case StateFree:
-		return "free"
-	case StateReserve:
-		return "reserve"
-	case StateCommit:
-		return "commit"
-	}
-	return "state(" + strconv.Itoa(int(s)) + ")"
-}
+func (s State) String() string { return enumName(stateNames[:], uint8(s), "state") }
 
 // Type is a reservation's type.
 type Type uint8
@@ -177,20 +172,10 @@ const (
 	TypePrivate
 )
 
+var typeNames = [...]string{"none", "image", "mapped", "private"}
+
 // String names the type.
-func (t Type) String() string {
-	switch t {
-	case TypeNone:
-		return "none"
-	case TypeImage:
-		return "image"
-	case TypeMapped:
-		return "mapped"
-	case TypePrivate:
-		return "private"
-	}
-	return "type(" + strconv.Itoa(int(t)) + ")"
-}
+func (t Type) String() string { return enumName(typeNames[:], uint8(t), "type") }
 
 // Sharing tells whether a committed page's frame is referenced by other pages (in this or other spaces).
 type Sharing uint8
@@ -205,18 +190,10 @@ const (
 	SharedCOW
 )
 
+var sharingNames = [...]string{"private", "shared", "shared-cow"}
+
 // String names the sharing.
-func (s Sharing) String() string {
-	switch s {
-	case Private:
-		return "private"
-	case Shared:
-		return "shared"
-	case SharedCOW:
-		return "shared-cow"
-	}
-	return "sharing(" + strconv.Itoa(int(s)) + ")"
-}
+func (s Sharing) String() string { return enumName(sharingNames[:], uint8(s), "sharing") }
 
 // RegionInfo is what Query returns, as VirtualQuery's MEMORY_BASIC_INFORMATION: the run of pages starting
 // at Base (the queried address rounded down to a page) that share State and Prot within one reservation.
