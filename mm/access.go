@@ -134,7 +134,9 @@ func (s *Space) prepareWrite(a uint32, p *pte) *[PageSize]byte {
 
 // Hot accessors. Each is a TLB probe (an index, a tag compare that also rejects page-crossing
 // accesses, a little-endian load or store) with an out-of-line slow path that walks the page table,
-// checks state and protection, handles page crossing and refills the TLB.
+// checks state and protection, handles page crossing and refills the TLB. The probes are written out
+// per width, not shared through a helper or generic, so that each stays within Go's inlining budget:
+// they run on every guest memory access.
 
 // Read8 reads a byte in user mode (kernel mode for the kernel Space). ok=false means a fault; see LastFault.
 func (s *Space) Read8(a uint32) (uint8, bool) {
