@@ -31,35 +31,24 @@ func DefaultLimits() Limits {
 	}
 }
 
-// withDefaults fills zero fields from DefaultLimits.
+// withDefaults fills zero fields from DefaultLimits (and negative counts too).
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxFileSize == 0 {
-		l.MaxFileSize = d.MaxFileSize
-	}
-	if l.MaxImageSize == 0 {
-		l.MaxImageSize = d.MaxImageSize
-	}
-	if l.MaxSections <= 0 {
-		l.MaxSections = d.MaxSections
-	}
-	if l.MaxImports <= 0 {
-		l.MaxImports = d.MaxImports
-	}
-	if l.MaxExports <= 0 {
-		l.MaxExports = d.MaxExports
-	}
-	if l.MaxRelocs <= 0 {
-		l.MaxRelocs = d.MaxRelocs
-	}
-	if l.MaxTLSCallbacks <= 0 {
-		l.MaxTLSCallbacks = d.MaxTLSCallbacks
-	}
-	if l.MaxResources <= 0 {
-		l.MaxResources = d.MaxResources
-	}
-	if l.MaxSymbols <= 0 {
-		l.MaxSymbols = d.MaxSymbols
-	}
+	orDefault(&l.MaxFileSize, d.MaxFileSize)
+	orDefault(&l.MaxImageSize, d.MaxImageSize)
+	orDefault(&l.MaxSections, d.MaxSections)
+	orDefault(&l.MaxImports, d.MaxImports)
+	orDefault(&l.MaxExports, d.MaxExports)
+	orDefault(&l.MaxRelocs, d.MaxRelocs)
+	orDefault(&l.MaxTLSCallbacks, d.MaxTLSCallbacks)
+	orDefault(&l.MaxResources, d.MaxResources)
+	orDefault(&l.MaxSymbols, d.MaxSymbols)
 	return l
+}
+
+// orDefault sets *v to d when *v is zero or negative.
+func orDefault[T int | uint32](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
 }

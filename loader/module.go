@@ -208,16 +208,21 @@ func (f *File) copySegments(space *mm.Space, base uint32) error {
 	return nil
 }
 
+// prot is the segment's final protection: read-only for the headers, SectionProt for a section.
+func (s segment) prot() mm.Prot {
+	if s.Headers {
+		return mm.ProtRead
+	}
+	return SectionProt(s.Chars)
+}
+
 // protectSegments gives every segment its final protection.
 func (f *File) protectSegments(space *mm.Space, base uint32) error {
 	for _, s := range f.segs {
 		if s.Size == 0 {
 			continue
 		}
-		p := mm.ProtRead
-		if !s.Headers {
-			p = SectionProt(s.Chars)
-		}
+		p := s.prot()
 		lo, n := pageSpan(s.RVA, s.Size)
 		if _, err := space.Protect(base+lo, n, p); err != nil {
 			return &FormatError{Kind: KindPlacement, Detail: fmt.Sprintf("cannot protect 0x%x bytes at 0x%x", n, base+lo), Err: err}
@@ -467,10 +472,7 @@ func (m *Module) ShareInto(dst *mm.Space) (out *Module, err error) {
 		if s.Size == 0 {
 			continue
 		}
-		p := mm.ProtRead
-		if !s.Headers {
-			p = SectionProt(s.Chars)
-		}
+		p := s.prot()
 		lo, n := pageSpan(s.RVA, s.Size)
 		if err := dst.ShareFrom(m.Space, m.Base+lo, base+lo, n, p, mm.TypeImage); err != nil {
 			_ = dst.Release(base)
