@@ -97,11 +97,20 @@ func writeFile(c *Call) {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
 	}
+	if !userRange(buf, n) {
+		c.Fail(abi.ERROR_NOACCESS, 0)
+		return
+	}
 	if n > MaxCopy {
 		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
 		return
 	}
-	data, ok := c.ReadBytes(buf, int(n))
+	var data []byte
+	if _, isCon := o.(*Console); isCon {
+		data, ok = c.readScratch(buf, int(n)) // a console keeps nothing of it: its host io.Writer and event copy
+	} else {
+		data, ok = c.ReadBytes(buf, int(n))
+	}
 	if !ok {
 		c.Fail(abi.ERROR_NOACCESS, 0)
 		return
@@ -134,6 +143,10 @@ func readFile(c *Call) {
 	r, ok := o.(ByteReader)
 	if !ok {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return
+	}
+	if !userRange(buf, n) {
+		c.Fail(abi.ERROR_NOACCESS, 0)
 		return
 	}
 	if pRead != 0 {

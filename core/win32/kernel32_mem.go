@@ -3,6 +3,8 @@ package win32
 import (
 	"errors"
 
+	"github.com/peek32/peek32/core/cpu"
+	"github.com/peek32/peek32/core/kernel"
 	"github.com/peek32/peek32/core/win32/abi"
 	"github.com/peek32/peek32/mm"
 )
@@ -354,10 +356,27 @@ func heapAlloc(c *Call) {
 	}
 	a, err := h.Alloc(n, flags&abi.HEAP_ZERO_MEMORY != 0)
 	if err != nil {
-		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
+		heapNoMemory(c, flags, n)
 		return
 	}
 	c.Return(a)
+}
+
+// heapNoMemory fails a heap allocation of n bytes: with HEAP_GENERATE_EXCEPTIONS it raises STATUS_NO_MEMORY
+// with the size as its one parameter, as RtlAllocateHeap does (at the return address, the call's arguments
+// popped, so a handler that continues resumes after the call); otherwise NULL with ERROR_NOT_ENOUGH_MEMORY.
+func heapNoMemory(c *Call, flags, n uint32) {
+	if flags&abi.HEAP_GENERATE_EXCEPTIONS == 0 {
+		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
+		return
+	}
+	c.done = true
+	ctx := c.T.CPU.SaveContext()
+	ctx.EIP = c.RetAddr
+	ctx.Regs[cpu.ESP] += 4 + c.Export.ArgBytes
+	ctx.Regs[cpu.EAX] = 0
+	c.K.DispatchException(c.T, kernel.ExceptionInfo{Code: uint32(abi.STATUS_NO_MEMORY), Address: c.RetAddr,
+		Params: []uint32{n}}, ctx)
 }
 
 func heapReAlloc(c *Call) {
@@ -369,7 +388,7 @@ func heapReAlloc(c *Call) {
 	}
 	na, err := h.ReAlloc(a, n, flags&abi.HEAP_ZERO_MEMORY != 0, flags&abi.HEAP_REALLOC_IN_PLACE_ONLY != 0)
 	if err != nil {
-		c.Fail(abi.ERROR_NOT_ENOUGH_MEMORY, 0)
+		heapNoMemory(c, flags, n)
 		return
 	}
 	c.Return(na)

@@ -7,6 +7,7 @@ import (
 	"github.com/peek32/peek32/core/vfs"
 	"github.com/peek32/peek32/core/win32/abi"
 	"github.com/peek32/peek32/loader"
+	"github.com/peek32/peek32/mm"
 )
 
 func init() {
@@ -173,6 +174,9 @@ func createProcess(c *Call, wide bool) {
 		e := abi.ERROR_BAD_EXE_FORMAT
 		if loader.KindOf(err) == loader.KindImport {
 			e = abi.ERROR_MOD_NOT_FOUND
+		}
+		if errorIs(err, mm.ErrCommitLimit) || errorIs(err, mm.ErrNoSpace) {
+			e = abi.ERROR_NOT_ENOUGH_MEMORY // the machine is out of memory, not the image malformed
 		}
 		c.Fail(e, 0)
 		return

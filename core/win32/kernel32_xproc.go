@@ -110,6 +110,10 @@ func readProcessMemory(c *Call) {
 		c.Fail(e, 0)
 		return
 	}
+	if !userRange(base, n) || !userRange(buf, n) { // NtRead/WriteVirtualMemory: STATUS_ACCESS_VIOLATION, nothing copied
+		c.Fail(abi.ERROR_NOACCESS, 0)
+		return
+	}
 	got, ok := copyBetween(c.Mem, buf, p.Space, base, n, false)
 	if pn != 0 && !c.W32(pn, got) {
 		c.Fail(abi.ERROR_NOACCESS, 0)
@@ -131,6 +135,10 @@ func writeProcessMemory(c *Call) {
 	base, buf, n, pn := c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4)
 	if e != 0 {
 		c.Fail(e, 0)
+		return
+	}
+	if !userRange(base, n) || !userRange(buf, n) { // NtRead/WriteVirtualMemory: STATUS_ACCESS_VIOLATION, nothing copied
+		c.Fail(abi.ERROR_NOACCESS, 0)
 		return
 	}
 	put, ok := copyBetween(p.Space, base, c.Mem, buf, n, true)
