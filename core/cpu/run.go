@@ -53,7 +53,10 @@ func (c *CPU) Run(budget uint64) StopReason {
 			in := &run[i]
 			r := flowNext
 			// The inline cases that can neither fault nor store end with continue: they skip the
-			// fault and self-modification checks after the switch.
+			// fault and self-modification checks after the switch. The cases repeat the same
+			// TLB-probe-then-accessor read and write on purpose: a helper taking the operation would
+			// not inline (or would cost a call or closure per instruction), and this loop is where the
+			// emulator spends its time.
 			switch in.Fast {
 			case fastNone:
 				r = handlers[in.Op](c, in)

@@ -385,24 +385,15 @@ func opMOVSD(c *CPU, in *Inst) flow {
 }
 
 // opMOVLP moves the low qword (MOVLPS/MOVLPD); opMOVHP the high qword (MOVHPS/MOVHPD).
-func opMOVLP(c *CPU, in *Inst) flow {
-	if in.Args[0].Kind == argMem {
-		if !c.write64(c.ea(in), c.FPU.XMM[in.Args[1].Reg&7][0]) {
-			return c.memFault()
-		}
-		return flowNext
-	}
-	s, ok := c.vecRead(in, 1)
-	if !ok {
-		return flowFault
-	}
-	c.FPU.XMM[in.Args[0].Reg&7][0] = s[0]
-	return flowNext
-}
+func opMOVLP(c *CPU, in *Inst) flow { return movQword(c, in, 0) }
 
-func opMOVHP(c *CPU, in *Inst) flow {
+func opMOVHP(c *CPU, in *Inst) flow { return movQword(c, in, 1) }
+
+// movQword moves qword half of an XMM register to memory, or from memory (or the low qword of
+// another register) into that half, leaving the other half alone.
+func movQword(c *CPU, in *Inst, half int) flow {
 	if in.Args[0].Kind == argMem {
-		if !c.write64(c.ea(in), c.FPU.XMM[in.Args[1].Reg&7][1]) {
+		if !c.write64(c.ea(in), c.FPU.XMM[in.Args[1].Reg&7][half]) {
 			return c.memFault()
 		}
 		return flowNext
@@ -411,7 +402,7 @@ func opMOVHP(c *CPU, in *Inst) flow {
 	if !ok {
 		return flowFault
 	}
-	c.FPU.XMM[in.Args[0].Reg&7][1] = s[0]
+	c.FPU.XMM[in.Args[0].Reg&7][half] = s[0]
 	return flowNext
 }
 
