@@ -174,10 +174,7 @@ func satOp(n uint, signed, sub bool) func(a, b uint64) uint64 {
 // simdLanes returns the handler for a lane-wise integer operation.
 func simdLanes(f func(a, b uint64) uint64) handler {
 	return func(c *CPU, in *Inst) flow {
-		if !c.simdBegin(in) {
-			return flowFault
-		}
-		s, ok := c.vecRead(in, 1)
+		s, ok := c.simdSource(in)
 		if !ok {
 			return flowFault
 		}
@@ -203,10 +200,7 @@ const (
 // or the low 64 bits of the source operand.
 func simdShift(n uint, kind int) handler {
 	return func(c *CPU, in *Inst) flow {
-		if !c.simdBegin(in) {
-			return flowFault
-		}
-		s, ok := c.vecRead(in, 1)
+		s, ok := c.simdSource(in)
 		if !ok {
 			return flowFault
 		}
@@ -313,10 +307,7 @@ func fromLanes(l *[16]uint64, n uint, count int) vec {
 // source registers; h is the number of 64-bit halves (1 MMX, 2 XMM).
 func simdWhole(f func(d, s vec, h int, imm uint32) vec) handler {
 	return func(c *CPU, in *Inst) flow {
-		if !c.simdBegin(in) {
-			return flowFault
-		}
-		s, ok := c.vecRead(in, 1)
+		s, ok := c.simdSource(in)
 		if !ok {
 			return flowFault
 		}
@@ -400,10 +391,7 @@ func shufD(d, s vec, h int, imm uint32) vec {
 // opMOVD moves 32 bits between a general register or memory and an MMX/XMM register (zero
 // extending into the vector register).
 func opMOVD(c *CPU, in *Inst) flow {
-	if !c.simdBegin(in) {
-		return flowFault
-	}
-	s, ok := c.vecRead(in, 1)
+	s, ok := c.simdSource(in)
 	if !ok {
 		return flowFault
 	}
@@ -422,10 +410,7 @@ func opMOVD(c *CPU, in *Inst) flow {
 
 // opMOVQ moves 64 bits: MMX<->MMX/m64, XMM<-XMM/m64 (upper half zeroed), m64/XMM<-XMM.
 func opMOVQ(c *CPU, in *Inst) flow {
-	if !c.simdBegin(in) {
-		return flowFault
-	}
-	s, ok := c.vecRead(in, 1)
+	s, ok := c.simdSource(in)
 	if !ok {
 		return flowFault
 	}
@@ -498,10 +483,7 @@ func opPEXTRW(c *CPU, in *Inst) flow {
 }
 
 func opPINSRW(c *CPU, in *Inst) flow {
-	if !c.simdBegin(in) {
-		return flowFault
-	}
-	s, ok := c.vecRead(in, 1)
+	s, ok := c.simdSource(in)
 	if !ok {
 		return flowFault
 	}

@@ -45,6 +45,15 @@ func (c *CPU) simdBegin(in *Inst) bool {
 	return true
 }
 
+// simdSource begins a SIMD instruction (simdBegin) and reads its source, operand 1. ok=false means
+// a fault is recorded in c.exc.
+func (c *CPU) simdSource(in *Inst) (vec, bool) {
+	if !c.simdBegin(in) {
+		return vec{}, false
+	}
+	return c.vecRead(in, 1)
+}
+
 // vecRead reads operand i. ok=false means the fault is recorded in c.exc.
 func (c *CPU) vecRead(in *Inst, i int) (vec, bool) {
 	a := in.Args[i]

@@ -32,10 +32,7 @@ const (
 
 func sseConvert(kind int, trunc bool) handler {
 	return func(c *CPU, in *Inst) flow {
-		if !c.simdBegin(in) {
-			return flowFault
-		}
-		s, ok := c.vecRead(in, 1)
+		s, ok := c.simdSource(in)
 		if !ok {
 			return flowFault
 		}
