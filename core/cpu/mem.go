@@ -8,6 +8,20 @@ package cpu
 // reach) with c.segFault set; the access then fails and memFault turns it into GeneralProtection.
 // So a handler needs nothing special: compute ea, access memory, return memFault on failure.
 func (c *CPU) ea(in *Inst) uint32 {
+	a := c.offset(in)
+	c.segFault = false
+	switch in.Seg {
+	case segFS:
+		return c.segAddr(a, c.FSBase, c.FSLimit, in.MemSize)
+	case segGS:
+		return c.segAddr(a, c.GSBase, c.GSLimit, in.MemSize)
+	}
+	return a
+}
+
+// offset returns the offset of in's memory operand within its segment: base + index<<scale + disp,
+// truncated to 16 bits under the 0x67 prefix (what LEA stores). It inlines into ea.
+func (c *CPU) offset(in *Inst) uint32 {
 	a := in.Disp
 	if in.Base != noReg {
 		a += c.Regs[in.Base&7]
@@ -17,13 +31,6 @@ func (c *CPU) ea(in *Inst) uint32 {
 	}
 	if in.AddrSize == 2 {
 		a &= 0xFFFF
-	}
-	c.segFault = false
-	switch in.Seg {
-	case segFS:
-		return c.segAddr(a, c.FSBase, c.FSLimit, in.MemSize)
-	case segGS:
-		return c.segAddr(a, c.GSBase, c.GSLimit, in.MemSize)
 	}
 	return a
 }

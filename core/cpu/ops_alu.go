@@ -390,17 +390,7 @@ func opMOVSX(c *CPU, in *Inst) flow {
 
 // opLEA stores the memory operand's offset (no segment base).
 func opLEA(c *CPU, in *Inst) flow {
-	a := in.Disp
-	if in.Base != noReg {
-		a += c.Regs[in.Base&7]
-	}
-	if in.Index != noReg {
-		a += c.Regs[in.Index&7] << in.Scale
-	}
-	if in.AddrSize == 2 {
-		a &= 0xFFFF
-	}
-	c.setReg(in.Args[0].Reg, in.Args[0].Size, a)
+	c.setReg(in.Args[0].Reg, in.Args[0].Size, c.offset(in))
 	return flowNext
 }
 
