@@ -124,6 +124,7 @@ export function startEngine(post, fetchBytes) {
     try {
       let p = goCall("stepBegin", { tid: msg.tid, kind: msg.kind });
       let instructions = p.state.total || 0;
+      const started = now();
       while (!p.done && !loop.pauseRequested) {
         await yieldNow();
         if (loop.pauseRequested) break;
@@ -132,7 +133,7 @@ export function startEngine(post, fetchBytes) {
         const dt = now() - t0;
         const events = haveEvents ? goCall("drainEvents") : [];
         if (p.state.total) instructions = p.state.total;
-        post({ type: "events", events, state: p.state, instructions });
+        post({ type: "events", events, state: p.state, instructions, mips: p.steps / Math.max(1, now() - started) / 1000 });
         if (dt >= 1) stepBudget = clamp(Math.round((stepBudget / dt) * SLICE_MS), MIN_BUDGET, Math.min(MAX_BUDGET, stepBudget * 2));
         else stepBudget = Math.min(MAX_BUDGET, stepBudget * 2);
       }

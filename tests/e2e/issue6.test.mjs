@@ -44,6 +44,33 @@ function asDotNet(exe) {
   return b;
 }
 
+/**
+ * withRichAndSignature gives a MinGW exe (which has neither) a Rich header with a valid checksum in its DOS stub
+ * and an attribute certificate (security directory) whose PKCS#7 bytes do not decode: the PE view must show
+ * the Rich header, the signature and the anomaly.
+ */
+function withRichAndSignature(exe) {
+  const rotl = (x, n) => ((n &= 31) === 0 ? x >>> 0 : ((x << n) | (x >>> (32 - n))) >>> 0);
+  const pe = exe.readUInt32LE(0x3c);
+  assert.ok(pe >= 0x40 + 16 + 2 * 8 + 8, "room for a Rich header in the DOS stub");
+  const cert = Buffer.from([16, 0, 0, 0, 0, 2, 2, 0, 0x30, 0x03, 0x02, 0x01, 0x05, 0, 0, 0]);
+  const b = Buffer.concat([exe, cert]);
+  const dans = 0x40;
+  const entries = [[(0x0104 << 16) | 30729, 5], [(0x0001 << 16) | 0, 12]];
+  let key = dans;
+  for (let i = 0; i < dans; i++) if (i < 0x3c || i >= 0x40) key = (key + rotl(b[i], i)) >>> 0;
+  for (const [id, count] of entries) key = (key + rotl(id, count)) >>> 0;
+  const words = [0x536e6144, 0, 0, 0, ...entries.flat()].map((w) => (w ^ key) >>> 0);
+  b.fill(0, dans, pe);
+  words.forEach((w, i) => b.writeUInt32LE(w, dans + 4 * i));
+  b.write("Rich", dans + 4 * words.length, "latin1");
+  b.writeUInt32LE(key, dans + 4 * words.length + 4);
+  const dir4 = pe + 24 + 96 + 4 * 8; // the security directory: a file offset and a size
+  b.writeUInt32LE(exe.length, dir4);
+  b.writeUInt32LE(cert.length, dir4 + 4);
+  return b;
+}
+
 describe("issue 6 in the page", () => {
   let env;
   const foreign = []; // requests to anything but the local server (or data:/blob:)
@@ -157,6 +184,18 @@ describe("issue 6 in the page", () => {
     await page.close();
   });
 
+  test("the PE view shows the Rich header, the signature and anomalies", async () => {
+    const page = await newPage(env);
+    await page.setInputFiles("#open", { name: "signed.exe", mimeType: "application/octet-stream", buffer: withRichAndSignature(bin("hello.exe")) });
+    await page.waitForFunction(() => /Rich header/.test(document.querySelector("#pe-view").textContent), null, { timeout: 15_000 });
+    const pe = await page.textContent("#pe-view");
+    assert.match(pe, /Rich header\s*2 tools, checksum valid/);
+    assert.match(pe, /signature\s*Authenticode, 16 bytes \(not verified\)/);
+    assert.match(pe, /anomalies[\s\S]*signature cannot be decoded/);
+    await shot(page, "24-pe-rich-signature");
+    await page.close();
+  });
+
   test("a .NET assembly gets a clear message instead of silence", async () => {
     const page = await newPage(env);
     await page.setInputFiles("#open", { name: "managed.exe", mimeType: "application/octet-stream", buffer: asDotNet(bin("hello.exe")) });
@@ -223,6 +262,13 @@ describe("issue 6 in the page", () => {
     await page.fill("#f-func", "");
     await page.fill("#f-dll", "msvcrt");
     await page.waitForFunction(() => [...document.querySelectorAll("#trace tbody tr")].every((tr) => /msvcrt/i.test(tr.textContent)));
+    await page.fill("#f-dll", "");
+    const worker = /thread (\d+) created at/.exec(tl)[1];
+    await page.fill("#f-tid", worker);
+    await page.waitForFunction((tid) => {
+      const rows = [...document.querySelectorAll("#trace tbody tr")];
+      return rows.length > 0 && rows.every((tr) => tr.cells[2].textContent === tid);
+    }, worker);
     await shot(page, "37-trace");
     await page.click("[data-tab=memory]");
     assert.match(await page.textContent("#memory-map"), /process has ended/);
