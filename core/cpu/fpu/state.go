@@ -107,15 +107,6 @@ func (s *State) updateES() {
 // instruction must raise #MF instead of executing.
 func (s *State) Pending() bool { return s.SW&SWErrSummary != 0 }
 
-// X87Cause returns the unmasked exceptions recorded in the status word (what a pending #MF
-// reports) and whether the invalid operation was a stack fault. The kernel maps them to the
-// Windows exception code (stack fault first, then IE, DE, ZE, OE, UE, PE). FIP holds the
-// address of the instruction that caused them.
-func (s *State) X87Cause() (f Flags, stackFault bool) {
-	f = Flags(s.SW) & FlagsAll &^ Flags(s.CW)
-	return f, f&FlagInvalid != 0 && s.SW&SWStackFault != 0
-}
-
 // phys returns the physical register number of ST(i).
 func (s *State) phys(i int) int { return (int(s.Top) + i) & 7 }
 
