@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/peek32/peek32/mm"
+	"golang.org/x/arch/x86/x86asm"
 )
 
 // Test layout: code at codeBase (RWX), data at dataBase (RW), stack below stackTop (RW).
@@ -55,3 +56,18 @@ func asm(parts ...[]byte) []byte {
 }
 
 func b(x ...byte) []byte { return x }
+
+// opName returns the mnemonic of a table index.
+func opName(op uint16) string {
+	switch op {
+	case opInvalid:
+		return "(bad)"
+	case opFetchFault:
+		return "(fetch fault)"
+	case opPriv:
+		return "(privileged)"
+	case opSALC:
+		return "SALC"
+	}
+	return x86asm.Op(op).String()
+}

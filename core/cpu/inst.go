@@ -105,18 +105,3 @@ const (
 	opSALC       = opInvalid + 3         // D6, undocumented SALC: AL = CF ? 0xFF : 0 (x86asm rejects it)
 	tableSize    = int(opSALC) + 1
 )
-
-// opName returns the mnemonic of a table index.
-func opName(op uint16) string {
-	switch op {
-	case opInvalid:
-		return "(bad)"
-	case opFetchFault:
-		return "(fetch fault)"
-	case opPriv:
-		return "(privileged)"
-	case opSALC:
-		return "SALC"
-	}
-	return x86asm.Op(op).String()
-}
