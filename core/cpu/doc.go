@@ -1,5 +1,6 @@
 // Package cpu is peek32's x86 interpreter: the 32-bit user-mode instruction set of the i386-P6 line
-// (plus x87, MMX and SSE/SSE2, which live in the x87*.go and sse*.go files), run over an mm.Space.
+// (plus x87, MMX, SSE/SSE2 and SSE3/SSSE3, which live in x87.go, mmx.go and the sse*.go files, with
+// the x87 and SSE floating point of package fpu), run over an mm.Space.
 // It knows nothing of Windows: faults are values, API thunks are address ranges, and the kernel
 // above decides what each stop means.
 //
@@ -52,8 +53,9 @@
 // Arithmetic instructions do not compute EFLAGS. They record the operation, the operand size, the
 // operands and the result (CPU.lf, with field stores: setLazy; a struct literal there costs a
 // third of the loop's speed); CF/PF/AF/ZF/SF/OF are derived on demand by Flags() and by the
-// condition evaluator used by Jcc/SETcc/CMOVcc (the loop inlines the compare-and-branch cases). Instructions whose flag rules are unusual (shifts,
-// rotates, BCD, bit tests, multiplies) compute the flags eagerly and store them with lazyNone.
+// condition evaluator used by Jcc/SETcc/CMOVcc (the loop inlines the compare-and-branch cases).
+// Instructions whose flag rules are unusual (shifts, rotates, BCD, bit tests, multiplies) compute
+// the flags eagerly and store them with lazyNone.
 //
 // # Running
 //
