@@ -61,8 +61,8 @@
 // they allocate nothing. Each Space has two direct-mapped 256-entry TLBs of {page number, *[4096]byte}:
 // the read TLB holds committed readable non-guard pages; the write TLB holds only pages whose writes
 // need no bookkeeping: writable without write-copy, not guard, not marked as code, and holding a frame
-// no one else references (or one shared in place by MapShared). A hit is a tag compare (which also rejects accesses that cross the page)
-// and a little-endian load or store. Everything else takes the slow path, which walks the table,
+// no one else references (or one shared in place by MapShared). A hit is a tag compare (which also
+// rejects accesses that cross the page) and a little-endian load or store. Everything else takes the slow path, which walks the table,
 // checks state and protection, breaks sharing, bumps generations and refills the TLB. Every change
 // to a page (protection, decommit, release, sharing, copy-on-write) drops its TLB entries; a process
 // Space never caches kernel-half pages, so kernel changes need no cross-space invalidation.
