@@ -230,21 +230,7 @@ func inspect(data []byte) *Report {
 		// A PE32 that parses far enough gets the full picture even if it
 		// cannot run (.NET, DLLs) or has broken directories.
 		if f == nil && sw != nil {
-			if hf, herr := parseHeaders(data, lim, sw); herr == nil {
-				f = hf
-				clean := true
-				for _, st := range f.dirSteps() {
-					if err := st.fn(); err != nil {
-						r.Anomalies = append(r.Anomalies, st.name+": "+err.Error())
-						clean = false
-					}
-				}
-				if clean {
-					// Only directories that passed the loader's limits
-					// reach saferwall (this is what bounds its work).
-					f.saferwallDirs(sw)
-				}
-			}
+			f = r.refusedFile(data, lim, sw)
 		}
 		if f != nil {
 			r.fromFile(f)
@@ -252,6 +238,28 @@ func inspect(data []byte) *Report {
 		r.fromSaferwall(sw, f)
 	}
 	return r
+}
+
+// refusedFile parses what it can of a PE32 that Parse refused: the headers and then each data
+// directory, recording every directory that fails as an anomaly. It returns nil when the headers
+// do not parse. Only when every directory passed the loader's limits does saferwall parse them
+// (this is what bounds its work).
+func (r *Report) refusedFile(data []byte, lim Limits, sw *swFile) *File {
+	f, err := parseHeaders(data, lim, sw)
+	if err != nil {
+		return nil
+	}
+	clean := true
+	for _, st := range f.dirSteps() {
+		if err := st.fn(); err != nil {
+			r.Anomalies = append(r.Anomalies, st.name+": "+err.Error())
+			clean = false
+		}
+	}
+	if clean {
+		f.saferwallDirs(sw)
+	}
+	return f
 }
 
 // fromRawHeaders fills the file header, section table, Rich header and
