@@ -54,6 +54,7 @@ type Process struct {
 	arena       arena
 	ldr         uint32 // PEB_LDR_DATA
 	thunkRanges []cpu.Range
+	threadStart uint32   // where new threads begin (SetThreadStart; 0: StubThreadStart)
 	tebFree     []uint32 // free TEB addresses, lowest first
 	tebBlocks   int
 	tlsCount    int

@@ -147,7 +147,7 @@ func (k *Kernel) runSlice(t *Thread, slice uint64) (used uint64, breakpoint bool
 	k.yield = false
 	_ = k.updateSharedTime(t.Proc.Space)
 	defer func() { t.readySince, t.boosted = 0, false }()
-	if !t.started && t.CPU.EIP != StubThreadStart {
+	if !t.started && t.CPU.EIP != t.Proc.ThreadStart() {
 		k.redirectedStart(t)
 	}
 	for used < slice && t.Runnable() && !k.stop && !k.yield {
@@ -188,6 +188,10 @@ func (k *Kernel) thunk(t *Thread) {
 	default:
 		if eip >= StubBase && eip < StubBase+stubSize {
 			k.raise(t, cpu.Exception{Kind: cpu.InvalidOpcode, EIP: eip})
+			return
+		}
+		if !t.started && eip == t.Proc.ThreadStart() { // the system layer's thread start (SetThreadStart)
+			k.threadStart(t)
 			return
 		}
 		if k.sys == nil {

@@ -75,14 +75,14 @@ func (k *Kernel) InitModules(t *Thread, done func(t *Thread, ok bool)) {
 	k.callChain(t, t.Proc.attachCalls(0), done)
 }
 
-// threadStart is the first thing every thread does (EIP = StubThreadStart): the main thread initializes the
+// threadStart is the first thing every thread does (EIP = Process.ThreadStart()): the main thread initializes the
 // DLLs loaded with the exe (DllMain with DLL_PROCESS_ATTACH, TLS callbacks first) and runs the exe's TLS
 // callbacks, then calls the entry point with the PEB as its argument; other threads notify the DLLs with
 // DLL_THREAD_ATTACH and call their start routine with its parameter. When the call returns, the thread exits
 // with the result (the last thread's exit ends the process, with that code).
 func (k *Kernel) threadStart(t *Thread) {
-	if len(t.frames) != 0 || t.CPU.EIP != StubThreadStart || t.started {
-		k.raise(t, cpu.Exception{Kind: cpu.AccessViolation, EIP: StubThreadStart, Addr: StubThreadStart})
+	if at := t.Proc.ThreadStart(); len(t.frames) != 0 || t.CPU.EIP != at || t.started {
+		k.raise(t, cpu.Exception{Kind: cpu.AccessViolation, EIP: at, Addr: at})
 		return
 	}
 	p := t.Proc

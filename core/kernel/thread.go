@@ -279,7 +279,7 @@ func (k *Kernel) newThread(p *Process, start, param, stackReserve, stackCommit u
 		t.CPU.SetBreakpoint(a)
 	}
 	t.CPU.FSBase = t.TEB
-	t.CPU.EIP = StubThreadStart
+	t.CPU.EIP = p.ThreadStart()
 	t.CPU.Regs[cpu.ESP] = t.StackBase - 16
 	t.CPU.Regs[cpu.EAX] = start
 	t.CPU.Regs[cpu.EBX] = param

@@ -84,6 +84,12 @@ int main(int argc, char **argv)
     printf("suspended child: PEB.ImageBaseAddress through ebx is an image: %s\n", mz[0] == 'M' && mz[1] == 'Z' ? "yes" : "no");
     printf("suspended child: eax = image base + AddressOfEntryPoint: %s\n", ctx.Eax == child_base + entry_rva ? "yes" : "no");
     printf("suspended child: eip is not the entry point: %s\n", ctx.Eip != ctx.Eax ? "yes" : "no");
+    {
+        DWORD nt = (DWORD)(UINT_PTR)GetModuleHandleA("ntdll.dll");
+        IMAGE_NT_HEADERS *nh = (IMAGE_NT_HEADERS *)(nt + ((IMAGE_DOS_HEADER *)nt)->e_lfanew);
+        printf("suspended child: eip is in ntdll (mapped at the same address in every process): %s\n",
+               ctx.Eip >= nt && ctx.Eip < nt + nh->OptionalHeader.SizeOfImage ? "yes" : "no");
+    }
     fflush(stdout);
     ctx.Eax = child_base + ((DWORD)(UINT_PTR)alt_entry - base);
     if (!SetThreadContext(pi.hThread, &ctx)) {

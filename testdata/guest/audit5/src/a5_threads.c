@@ -273,9 +273,13 @@ int main(void)
     h = CreateThread(NULL, 0, target_a, (LPVOID)7, CREATE_SUSPENDED, &tid);
     ctx.ContextFlags = CONTEXT_FULL;
     GetThreadContext(h, &ctx);
-    printf("suspended thread: eax = start routine: %s, ebx = parameter: %s, eip elsewhere: %s\n",
-           ctx.Eax == (DWORD)(UINT_PTR)target_a ? "yes" : "no", ctx.Ebx == 7 ? "yes" : "no",
-           ctx.Eip != (DWORD)(UINT_PTR)target_a ? "yes" : "no");
+    {
+        DWORD nt = (DWORD)(UINT_PTR)GetModuleHandleA("ntdll.dll");
+        IMAGE_NT_HEADERS *nh = (IMAGE_NT_HEADERS *)(nt + ((IMAGE_DOS_HEADER *)nt)->e_lfanew);
+        printf("suspended thread: eax = start routine: %s, ebx = parameter: %s, eip in ntdll: %s\n",
+               ctx.Eax == (DWORD)(UINT_PTR)target_a ? "yes" : "no", ctx.Ebx == 7 ? "yes" : "no",
+               ctx.Eip >= nt && ctx.Eip < nt + nh->OptionalHeader.SizeOfImage ? "yes" : "no");
+    }
     fflush(stdout);
     ctx.Eax = (DWORD)(UINT_PTR)target_b;
     SetThreadContext(h, &ctx);
