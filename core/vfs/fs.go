@@ -313,6 +313,11 @@ func (fs *FS) Rmdir(full string) error {
 	if len(n.opens) > 0 {
 		return abi.ERROR_SHARING_VIOLATION
 	}
+	return fs.remove(n)
+}
+
+// remove deletes n from the host (when it is there) and then from the tree.
+func (fs *FS) remove(n *node) error {
 	if err := n.host.remove(); err != nil {
 		return err
 	}
@@ -320,6 +325,17 @@ func (fs *FS) Rmdir(full string) error {
 	return nil
 }
 
+// sharedForDelete reports whether every open handle of n allows FILE_SHARE_DELETE (deleting or renaming n).
+func (n *node) sharedForDelete() bool {
+	for _, f := range n.opens {
+		if f.share&abi.FILE_SHARE_DELETE == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// unlink removes n from its parent directory; its bytes stop counting once no handle holds them.
 func (fs *FS) unlink(n *node) {
 	delete(n.parent.kids, key(n.name))
 	n.parent.times.LastWrite = fs.now()
@@ -343,16 +359,10 @@ func (fs *FS) Delete(full string) error {
 	if n.dir || n.attr&abi.FILE_ATTRIBUTE_READONLY != 0 {
 		return abi.ERROR_ACCESS_DENIED
 	}
-	for _, f := range n.opens {
-		if f.share&abi.FILE_SHARE_DELETE == 0 {
-			return abi.ERROR_SHARING_VIOLATION
-		}
+	if !n.sharedForDelete() {
+		return abi.ERROR_SHARING_VIOLATION
 	}
-	if err := n.host.remove(); err != nil {
-		return err
-	}
-	fs.unlink(n)
-	return nil
+	return fs.remove(n)
 }
 
 // Move flags (MoveFileEx).
@@ -387,10 +397,8 @@ func (fs *FS) Move(from, to string, flags uint32) error {
 			return abi.ERROR_ACCESS_DENIED
 		}
 	}
-	for _, f := range src.opens {
-		if f.share&abi.FILE_SHARE_DELETE == 0 {
-			return abi.ERROR_SHARING_VIOLATION
-		}
+	if !src.sharedForDelete() {
+		return abi.ERROR_SHARING_VIOLATION
 	}
 	dst := fs.child(parent, last)
 	if dst == src {
