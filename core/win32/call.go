@@ -12,6 +12,17 @@ import (
 )
 
 // Call is one API call in progress: the thread that made it, its process, and the export it called.
+//
+// # Lifetime
+//
+// Dispatch reuses one Call for the next API call once a handler has returned with the call completed, so the
+// common path allocates nothing. A handler may therefore hold c only while it runs, with two exceptions that
+// hand c over to their continuation (Dispatch then takes a fresh Call for the next API call and c lives as
+// long as its holder): CallGuest, whose continuation receives c, and keep, which a handler calls before it gives
+// a kernel continuation that uses c (Kernel.Unwind, Kernel.InitModules) to the kernel. A call the handler leaves
+// incomplete (blocked, the thread ended, a kernel continuation pending) is never reused either. Anything else
+// that must outlive the handler (a wait's satisfy function, an object's state) copies the values it needs
+// (c.T, an argument) instead of holding c.
 type Call struct {
 	T   *kernel.Thread
 	P   *kernel.Process
@@ -27,6 +38,10 @@ type Call struct {
 	trace bool
 	args  []string
 	done  bool
+	// kept is set when something outlives the handler holding c (CallGuest, keep): Dispatch does not reuse it.
+	kept bool
+	// scratch is readScratch's buffer, kept across reuse.
+	scratch []byte
 }
 
 // maxString bounds every string argument read from guest memory.
@@ -133,11 +148,20 @@ func (c *Call) name() string { return c.DLL.ModName + "!" + c.Export.Name }
 func (c *Call) Done() bool { return c.done }
 
 // CallGuest calls guest function fn with args; then runs with its EAX when it returns, and must end the call.
+// The continuation owns c from here on (see Call's lifetime): then, and closures of the handler it calls, may
+// use c.
 func (c *Call) CallGuest(fn uint32, args []uint32, then func(c *Call, eax uint32)) {
 	if !c.T.CallGuest(fn, args, func(t *kernel.Thread, eax uint32) { then(c, eax) }) {
 		c.K.Unhandled(c.T, uint32(abi.STATUS_STACK_OVERFLOW), c.T.CPU.EIP, "stack overflow calling back into the program from "+c.name())
+		return
 	}
+	c.kept = true
 }
+
+// keep hands c to a continuation that outlives the handler: a handler calls it before it passes a closure that
+// uses c to the kernel (Kernel.Unwind, Kernel.InitModules), so that Dispatch does not reuse c for the next API
+// call while the continuation still holds it.
+func (c *Call) keep() { c.kept = true }
 
 // Block makes the thread wait (see kernel.Thread.Block); the call is dispatched again when it wakes.
 func (c *Call) Block(objs []kernel.Object, all bool, timeout uint64, host bool) {
@@ -178,6 +202,24 @@ func (c *Call) ReadBytes(addr uint32, n int) ([]byte, bool) {
 		return nil, false
 	}
 	b := make([]byte, n)
+	return b, c.Mem.ReadBytes(addr, b, mm.AccessRead) == nil
+}
+
+// scratchMax bounds a Call's scratch buffer (readScratch): a larger read allocates, so that one large write
+// does not pin a large buffer for the machine's lifetime.
+const scratchMax = 4 << 10
+
+// readScratch is ReadBytes into a buffer the Call reuses from one API call to the next: b is valid only until the
+// handler returns, and whoever it is passed to must not keep it (an io.Writer, which must not retain it, a
+// string conversion). Reads larger than scratchMax allocate as ReadBytes does.
+func (c *Call) readScratch(addr uint32, n int) (b []byte, ok bool) {
+	if n < 0 || n > scratchMax {
+		return c.ReadBytes(addr, n)
+	}
+	if c.scratch == nil {
+		c.scratch = make([]byte, scratchMax)
+	}
+	b = c.scratch[:n]
 	return b, c.Mem.ReadBytes(addr, b, mm.AccessRead) == nil
 }
 
@@ -298,8 +340,20 @@ func (s *System) Dispatch(t *kernel.Thread, addr uint32) {
 	if s.apiBreak(t, d, e, addr) {
 		return
 	}
-	c := &Call{T: t, P: p, K: s.k, S: s, Mem: p.Space, DLL: d, Export: e, RetAddr: ret, trace: s.cfg.TraceAPI}
+	// The Call is reused (Call's lifetime): taken from s.free, which stays nil while the handler runs (a nested
+	// Dispatch would allocate its own), and put back only when nothing can hold it any more.
+	c := s.free
+	if c == nil {
+		c = new(Call)
+	}
+	s.free = nil
+	*c = Call{T: t, P: p, K: s.k, S: s, Mem: p.Space, DLL: d, Export: e, RetAddr: ret, trace: s.cfg.TraceAPI, scratch: c.scratch}
 	e.Handler(c)
+	if c.done && !c.kept {
+		// Cleared so that the free Call keeps no thread, process or trace arguments (an Event holds those) alive.
+		*c = Call{scratch: c.scratch}
+		s.free = c
+	}
 }
 
 // unimplemented reports a call to a function peek32 does not implement and ends the process.

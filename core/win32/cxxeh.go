@@ -189,6 +189,7 @@ func (c *Call) cxxCatch(f cxxFrame, rec, obj, throwInfo, ct, ht uint32, tryLow, 
 	}
 	build(c, func(c *Call) {
 		// 2. Unwind the frames inside this one.
+		c.keep() // the continuation goes on with c (call.go, Call's lifetime)
 		c.K.Unwind(c.T, f.node, rec, c.RetAddr, func(t *kernel.Thread) {
 			// 3. Destroy this frame's objects down to the try block.
 			c.localUnwind(f, state, tryLow, func(c *Call) {

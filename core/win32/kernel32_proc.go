@@ -249,6 +249,7 @@ func loadLibrary(c *Call, wide bool) {
 		c.Fail(abi.ERROR_MOD_NOT_FOUND, 0)
 		return
 	}
+	c.keep() // the continuation ends the call (call.go, Call's lifetime)
 	c.K.InitModules(c.T, func(t *kernel.Thread, ok bool) {
 		if !ok {
 			c.P.UnloadModule(m)

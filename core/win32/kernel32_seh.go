@@ -155,6 +155,7 @@ func rtlRaiseException(c *Call) {
 func rtlUnwind(c *Call) {
 	target, _, rec, ret := c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3)
 	esp := c.T.CPU.Regs[cpu.ESP]
+	c.keep() // the continuation ends the call (call.go, Call's lifetime)
 	c.K.Unwind(c.T, target, rec, c.RetAddr, func(t *kernel.Thread) {
 		t.CPU.Regs[cpu.ESP] = esp
 		c.Return(ret)

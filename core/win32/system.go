@@ -46,6 +46,8 @@ type System struct {
 	passBreak map[*kernel.Thread]uint32
 	// named holds the machine-wide named sections and pipes (kernel32_section.go).
 	named *machineObjects
+	// free is the Call Dispatch reuses for the next API call (call.go, Call's lifetime).
+	free *Call
 }
 
 // SetAPIBreakpoint makes a call to the named API stop the machine before its handler runs (Run returns
