@@ -25,10 +25,14 @@
 //
 // # Running guest code from Go
 //
-// Every thread starts at StubThreadStart. When the CPU reaches it, threadStart runs the start sequence: static
-// TLS blocks, DllMain(DLL_PROCESS_ATTACH) for each DLL in initialization order with its TLS callbacks first (the
-// main thread) or DLL_THREAD_ATTACH (other threads), the exe's TLS callbacks, then the entry point (the PEB as
-// its argument) or the thread's start routine; its return value goes to ExitThread. Guest calls are made with
+// Every thread starts at Process.ThreadStart(): ntdll's RtlUserThreadStart, named by the system layer
+// (SetThreadStart), else StubThreadStart, with EAX = the start routine (the entry point for a main thread) and
+// EBX = its parameter (the PEB), as Windows starts threads. When the CPU reaches it, threadStart runs the start
+// sequence: static TLS blocks, DllMain(DLL_PROCESS_ATTACH) for each DLL in initialization order with its TLS
+// callbacks first (the main thread) or DLL_THREAD_ATTACH (other threads), the exe's TLS callbacks, then EAX(EBX),
+// whose return value goes to ExitThread (after the FLS callbacks, ThreadExitNotifier, and DLL_THREAD_DETACH). A
+// thread whose EIP was changed before it first ran (SetThreadContext) runs the same sequence, then continues in
+// the context it was given (redirectedStart). Guest calls are made with
 // Thread.CallGuest: it pushes the arguments and StubReturn as the return address and records a continuation;
 // when the guest function returns to StubReturn, the continuation runs with EAX. No Go stack is held across
 // guest code, so handlers can call back into the program (DllMain, _initterm, atexit, qsort comparators) and
