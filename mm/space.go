@@ -169,15 +169,13 @@ func (s *Space) flushWTLB() {
 // invalidatePage drops the TLB entries of the page holding a.
 func (s *Space) invalidatePage(a uint32) {
 	pn := a >> pageShift
-	i := pn & tlbMask
-	if s.rtlb[i].tag == pn {
-		s.rtlb[i] = tlbEntry{tag: tlbEmpty}
+	if e := &s.rtlb[pn&tlbMask]; e.tag == pn {
+		*e = tlbEntry{tag: tlbEmpty}
 	}
-	if s.wtlb[i].tag == pn {
-		s.wtlb[i] = tlbEntry{tag: tlbEmpty}
-	}
+	s.invalidateWPage(a)
 }
 
+// invalidateWPage drops the write-TLB entry of the page holding a.
 func (s *Space) invalidateWPage(a uint32) {
 	pn := a >> pageShift
 	i := pn & tlbMask
