@@ -58,10 +58,24 @@ func DirName(i int) string {
 	return fmt.Sprintf("dir%d", i)
 }
 
-var fileFlagNames = []struct {
-	bit  uint16
+// flagName names one bit of a flags word.
+type flagName[T uint16 | uint32] struct {
+	bit  T
 	name string
-}{
+}
+
+// flagNames returns the names of the bits of c found in names, in table order.
+func flagNames[T uint16 | uint32](c T, names []flagName[T]) []string {
+	var out []string
+	for _, f := range names {
+		if c&f.bit != 0 {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+var fileFlagNames = []flagName[uint16]{
 	{0x0001, "RELOCS_STRIPPED"}, {0x0002, "EXECUTABLE_IMAGE"}, {0x0004, "LINE_NUMS_STRIPPED"},
 	{0x0008, "LOCAL_SYMS_STRIPPED"}, {0x0010, "AGGRESSIVE_WS_TRIM"}, {0x0020, "LARGE_ADDRESS_AWARE"},
 	{0x0080, "BYTES_REVERSED_LO"}, {0x0100, "32BIT_MACHINE"}, {0x0200, "DEBUG_STRIPPED"},
@@ -69,19 +83,13 @@ var fileFlagNames = []struct {
 	{0x2000, "DLL"}, {0x4000, "UP_SYSTEM_ONLY"}, {0x8000, "BYTES_REVERSED_HI"},
 }
 
-var dllFlagNames = []struct {
-	bit  uint16
-	name string
-}{
+var dllFlagNames = []flagName[uint16]{
 	{0x0020, "HIGH_ENTROPY_VA"}, {0x0040, "DYNAMIC_BASE"}, {0x0080, "FORCE_INTEGRITY"},
 	{0x0100, "NX_COMPAT"}, {0x0200, "NO_ISOLATION"}, {0x0400, "NO_SEH"}, {0x0800, "NO_BIND"},
 	{0x1000, "APPCONTAINER"}, {0x2000, "WDM_DRIVER"}, {0x4000, "GUARD_CF"}, {0x8000, "TERMINAL_SERVER_AWARE"},
 }
 
-var scnFlagNames = []struct {
-	bit  uint32
-	name string
-}{
+var scnFlagNames = []flagName[uint32]{
 	{0x00000008, "NO_PAD"}, {scnCode, "CODE"}, {scnInitData, "INITIALIZED_DATA"}, {scnUninit, "UNINITIALIZED_DATA"},
 	{0x00000200, "LNK_INFO"}, {0x00000800, "LNK_REMOVE"}, {0x00001000, "LNK_COMDAT"}, {0x00008000, "GPREL"},
 	{0x01000000, "LNK_NRELOC_OVFL"}, {scnDiscard, "DISCARDABLE"}, {0x04000000, "NOT_CACHED"},
@@ -89,35 +97,14 @@ var scnFlagNames = []struct {
 }
 
 // FileFlags decodes IMAGE_FILE_* characteristics.
-func FileFlags(c uint16) []string {
-	var out []string
-	for _, f := range fileFlagNames {
-		if c&f.bit != 0 {
-			out = append(out, f.name)
-		}
-	}
-	return out
-}
+func FileFlags(c uint16) []string { return flagNames(c, fileFlagNames) }
 
 // DllFlags decodes IMAGE_DLLCHARACTERISTICS_* bits.
-func DllFlags(c uint16) []string {
-	var out []string
-	for _, f := range dllFlagNames {
-		if c&f.bit != 0 {
-			out = append(out, f.name)
-		}
-	}
-	return out
-}
+func DllFlags(c uint16) []string { return flagNames(c, dllFlagNames) }
 
 // SectionFlags decodes IMAGE_SCN_* characteristics (alignment bits as ALIGN_n).
 func SectionFlags(c uint32) []string {
-	var out []string
-	for _, f := range scnFlagNames {
-		if c&f.bit != 0 {
-			out = append(out, f.name)
-		}
-	}
+	out := flagNames(c, scnFlagNames)
 	if a := (c >> 20) & 0xf; a != 0 && a <= 14 {
 		out = append(out, fmt.Sprintf("ALIGN_%d", 1<<(a-1)))
 	}
