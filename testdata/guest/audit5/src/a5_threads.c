@@ -135,6 +135,51 @@ static void escape(void)
     ExitThread(99);
 }
 
+/* ---- per-thread FPU/SSE state and TEB ---- */
+static unsigned short get_cw(void)
+{
+    unsigned short cw;
+    __asm__ volatile("fnstcw %0" : "=m"(cw));
+    return cw;
+}
+static void set_cw(unsigned short cw)
+{
+    __asm__ volatile("fldcw %0" : : "m"(cw));
+}
+static unsigned get_mxcsr(void)
+{
+    unsigned m;
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    return m;
+}
+static void set_mxcsr(unsigned m)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(m));
+}
+static volatile DWORD other_teb;
+static DWORD WINAPI fpu_thread(LPVOID p)
+{
+    int i, ok = 1;
+    (void)p;
+    other_teb = __readfsdword(0x18);
+    set_cw(0x0C7F);      /* round toward zero */
+    set_mxcsr(0x7F80);   /* round toward zero, all masked */
+    for (i = 0; i < 5; i++) {
+        Sleep(2);        /* main runs meanwhile with other settings */
+        ok &= get_cw() == 0x0C7F && get_mxcsr() == 0x7F80;
+    }
+    return ok && __readfsdword(0x24) == GetCurrentThreadId(); /* TEB ClientId.UniqueThread */
+}
+
+static unsigned init_cw, init_mx;
+static DWORD WINAPI fpu_initial(LPVOID p)
+{
+    (void)p;
+    init_cw = get_cw();
+    init_mx = get_mxcsr();
+    return 0;
+}
+
 /* ---- toolhelp ---- */
 static void prio_line(const char *when, DWORD tid)
 {
@@ -298,6 +343,29 @@ int main(void)
     SetThreadContext(h, &ctx);
     ResumeThread(h);
     printf("after SetThreadContext(eip = escape): exit code %lu\n", join(h));
+    fflush(stdout);
+
+    /* per-thread state */
+    {
+        unsigned short cw0 = get_cw();
+        unsigned mx0 = get_mxcsr();
+        int i, ok = 1;
+        set_cw(0x067F);    /* round down */
+        set_mxcsr(0x3F80); /* round down, all masked */
+        h = CreateThread(NULL, 0, fpu_thread, NULL, 0, &tid);
+        for (i = 0; i < 5; i++) {
+            Sleep(2);
+            ok &= get_cw() == 0x067F && get_mxcsr() == 0x3F80;
+        }
+        code = join(h);
+        printf("x87 control word and MXCSR kept per thread: main %s, other thread %s; TEBs differ: %s\n",
+               ok ? "yes" : "no", code ? "yes" : "no", other_teb != __readfsdword(0x18) ? "yes" : "no");
+        join(CreateThread(NULL, 0, fpu_initial, NULL, 0, &tid));
+        printf("a thread created by a thread with other settings starts with x87 control word 0x%X, MXCSR 0x%X\n",
+               init_cw, init_mx);
+        set_cw(cw0);
+        set_mxcsr(mx0);
+    }
     fflush(stdout);
 
     /* toolhelp priorities */
