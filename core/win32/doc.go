@@ -48,6 +48,11 @@
 //   - ending the thread or process (kernel ExitThread/ExitProcess/TerminateProcess), or raising an exception
 //     (c.Fault for a bad pointer argument, kernel.DispatchException), which the program's handlers may take.
 //
+// Dispatch reuses one Call for the next API call once a handler has completed its call, so API calls allocate
+// nothing: a handler holds c only while it runs, except through CallGuest (its continuation owns c) and c.keep()
+// (before a kernel continuation that uses c, as RtlUnwind and LoadLibrary have); anything else that outlives
+// the handler copies what it needs (c.T, an argument). See Call.
+//
 // A handler must not panic on guest input: a bad pointer is an error value (ERROR_NOACCESS or an access
 // violation via c.Fault), never an index out of range.
 //
