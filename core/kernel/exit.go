@@ -93,6 +93,7 @@ func (k *Kernel) TerminateProcess(p *Process, code uint32) {
 	if p.Space != nil {
 		_ = p.Space.Close()
 	}
+	k.releaseProtos(p)
 	p.Signal()
 	p.Unref()
 }

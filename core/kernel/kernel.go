@@ -75,6 +75,9 @@ type Kernel struct {
 	// protos are prototype mappings of images (one address space each, never run): processes map an image by
 	// sharing the prototype's frames (PROCESS_MODEL.md §6), keyed by the image's content.
 	protos map[string]*loader.Module
+	// protoUsers counts the live processes that mapped each prototype (protos.go): the last one to end
+	// releases it, so a session that runs many different programs does not keep every image committed.
+	protoUsers map[string]int
 	// stop is set by a handler or the exception path to make Run return after the current slice.
 	stop     bool
 	stopWhy  string
@@ -224,5 +227,6 @@ func (k *Kernel) failProcess(p *Process) {
 	if p.Space != nil {
 		_ = p.Space.Close()
 	}
+	k.releaseProtos(p)
 	p.Unref()
 }

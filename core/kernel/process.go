@@ -32,6 +32,8 @@ type Process struct {
 	Image     *Module
 	Modules   []*Module
 	InitOrder []*Module
+	// protoKeys are the prototypes (Kernel.protos) this process mapped, released when it ends.
+	protoKeys []string
 	PEB       uint32
 	// Params is the RTL_USER_PROCESS_PARAMETERS address.
 	Params uint32
@@ -633,6 +635,7 @@ func (k *Kernel) mapImage(p *Process, f *loader.File, key string) (*loader.Modul
 		k.protos[key] = m
 		proto = m
 	}
+	k.useProto(p, key)
 	if m, err := proto.ShareInto(p.Space); err == nil {
 		return m, nil
 	}

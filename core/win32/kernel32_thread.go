@@ -146,8 +146,12 @@ func initOnceExecuteOnce(c *Call) {
 		c.Return(1)
 		return
 	case 1:
-		// Another thread runs the function: wait for it (restart when rescheduled).
-		c.T.SleepFor(1)
+		// Another thread runs the function: wait until it completes (the restarted call sees the new state).
+		// A real wait, not a poll: a state nobody will complete is a deadlock the scheduler reports, not a
+		// loop that burns the host's time without retiring instructions.
+		e := onceEvent(c, once)
+		e.Reset()
+		c.Block([]kernel.Object{e}, false, 0, false)
 		return
 	}
 	c.W32(once, 1)
@@ -157,6 +161,7 @@ func initOnceExecuteOnce(c *Call) {
 		return
 	}
 	c.CallGuest(fn, []uint32{once, param, tmp}, func(c *Call, eax uint32) {
+		onceEvent(c, once).Signal()
 		if eax == 0 {
 			c.W32(once, 0)
 			c.Fail(abi.ERROR_GEN_FAILURE, 0)
@@ -169,6 +174,21 @@ func initOnceExecuteOnce(c *Call) {
 		}
 		c.Return(1)
 	})
+}
+
+// onceEvent is the event that threads waiting for the INIT_ONCE at once wait on (signaled when its function
+// returns).
+func onceEvent(c *Call, once uint32) *kernel.SyncEvent {
+	st := c.State()
+	m, _ := st.Ext["initonce"].(map[uint32]*kernel.SyncEvent)
+	if m == nil {
+		m = map[uint32]*kernel.SyncEvent{}
+		st.Ext["initonce"] = m
+	}
+	if m[once] == nil {
+		m[once] = kernel.NewEvent("", true, false)
+	}
+	return m[once]
 }
 
 // SRW locks: the pointer-sized word holds 0 (free), 1 (exclusively owned) or 2*readers (shared).
