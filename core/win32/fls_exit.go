@@ -19,6 +19,11 @@ func (s *System) ThreadExiting(t *kernel.Thread) []kernel.ExitCall {
 		return nil
 	}
 	v := st.FLSValues[t.ID]
+	if owners, _ := st.Ext[flsOwnerKey].(map[uint32]*kernel.Thread); owners[t.ID] != t {
+		v = nil // the values are an earlier thread's with the same ID
+	} else {
+		delete(owners, t.ID)
+	}
 	delete(st.FLSValues, t.ID)
 	if v == nil {
 		return nil
@@ -30,6 +35,25 @@ func (s *System) ThreadExiting(t *kernel.Thread) []kernel.ExitCall {
 		}
 	}
 	return out
+}
+
+// flsOwnerKey is the ProcState.Ext key of the map from thread ID to the thread whose FLS values FLSValues
+// holds under that ID.
+const flsOwnerKey = "fls.owner"
+
+// flsFresh forgets the FLS values kept under t's ID when they belong to an earlier thread with the same ID (one
+// ended by TerminateThread or with its process's end, which runs no callbacks): a new thread starts with
+// NULL values.
+func flsFresh(st *ProcState, t *kernel.Thread) {
+	owners, _ := st.Ext[flsOwnerKey].(map[uint32]*kernel.Thread)
+	if owners == nil {
+		owners = map[uint32]*kernel.Thread{}
+		st.Ext[flsOwnerKey] = owners
+	}
+	if owners[t.ID] != t {
+		delete(st.FLSValues, t.ID)
+		owners[t.ID] = t
+	}
 }
 
 // flsFreeCallbacks clears index i in every thread of the calling process and returns the callback calls for

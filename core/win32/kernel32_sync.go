@@ -228,6 +228,7 @@ func tlsSetValue(c *Call) {
 
 func flsValues(c *Call) *[abi.FLSMaximumAvailable]uint32 {
 	st := c.State()
+	flsFresh(st, c.T)
 	v := st.FLSValues[c.T.ID]
 	if v == nil {
 		v = new([abi.FLSMaximumAvailable]uint32)

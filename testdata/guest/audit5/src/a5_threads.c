@@ -73,6 +73,12 @@ static DWORD WINAPI fls_thread(LPVOID p)
     return 0;
 }
 
+static DWORD WINAPI fls_peek(LPVOID p)
+{
+    (void)p;
+    return (DWORD)(UINT_PTR)FlsGetValue(fls_idx);
+}
+
 /* ---- stacks ---- */
 static DWORD stack_reserve(void)
 {
@@ -291,6 +297,28 @@ int main(void)
         v = FlsGetValue(fls_idx);
         r = GetLastError();
         printf("after the freed index's thread ended: %d call(s); FlsGetValue(freed) %p\n", fls_calls, v);
+    }
+    fflush(stdout);
+
+    /* a thread ended by TerminateThread runs no FLS callback; threads created after it (on peek32, with its
+     * thread ID, reused once the object is gone) start with NULL values */
+    {
+        DWORD idx2 = FlsAlloc(fls_cb);
+        int i, nonnull = 0;
+        fls_calls = 0;
+        fls_idx = idx2;
+        ResetEvent(block_ev);
+        h = CreateThread(NULL, 0, fls_thread, (LPVOID)0x33, 0, &tid);
+        Sleep(10);
+        TerminateThread(h, 9);
+        join(h);
+        for (i = 0; i < 3; i++) {
+            h = CreateThread(NULL, 0, fls_peek, NULL, 0, &tid);
+            nonnull += join(h) != 0;
+        }
+        printf("TerminateThread: %d FLS call(s); later threads with a non-NULL value: %d\n", fls_calls, nonnull);
+        FlsFree(idx2);
+        fls_calls = 0;
     }
     fflush(stdout);
 
