@@ -35,7 +35,7 @@ func init() {
 		Export{Name: "GetDiskFreeSpaceExW", ArgBytes: 16, Handler: getDiskFreeSpaceEx},
 		Export{Name: "ReleaseSemaphore", ArgBytes: 12, Handler: releaseSemaphore},
 		Export{Name: "WaitForMultipleObjects", ArgBytes: 16, Handler: waitForMultipleObjects},
-		Export{Name: "WaitForMultipleObjectsEx", ArgBytes: 20, Handler: waitForMultipleObjects, Note: "not alertable"},
+		Export{Name: "WaitForMultipleObjectsEx", ArgBytes: 20, Handler: waitForMultipleObjectsEx, Note: "alertable: APCs (apc.go)"},
 		Export{Name: "OpenFileMappingA", ArgBytes: 12, Handler: func(c *Call) { openFileMapping(c, false) }},
 		Export{Name: "OpenFileMappingW", ArgBytes: 12, Handler: func(c *Call) { openFileMapping(c, true) }},
 		Export{Name: "DeviceIoControl", ArgBytes: 32, Handler: func(c *Call) { c.Fail(abi.ERROR_INVALID_FUNCTION, 0) }},

@@ -43,13 +43,13 @@ func init() {
 		Export{Name: "GetExitCodeThread", ArgBytes: 8, Handler: getExitCodeThread},
 		Export{Name: "CloseHandle", ArgBytes: 4, Handler: closeHandle},
 		Export{Name: "WaitForSingleObject", ArgBytes: 8, Handler: waitForSingleObject, Note: "process, thread, event and console objects"},
-		Export{Name: "WaitForSingleObjectEx", ArgBytes: 12, Handler: waitForSingleObject, Note: "not alertable"},
+		Export{Name: "WaitForSingleObjectEx", ArgBytes: 12, Handler: waitForSingleObjectEx, Note: "alertable: APCs (apc.go)"},
 		Export{Name: "ResumeThread", ArgBytes: 4, Handler: resumeThread},
 		Export{Name: "SuspendThread", ArgBytes: 4, Handler: suspendThread},
 		Export{Name: "GetLastError", Handler: func(c *Call) { c.Return(c.T.LastError()) }},
 		Export{Name: "SetLastError", ArgBytes: 4, Handler: func(c *Call) { c.T.SetLastError(c.Arg(0)); c.Return(0) }},
 		Export{Name: "Sleep", ArgBytes: 4, Handler: sleep, Note: "virtual time"},
-		Export{Name: "SleepEx", ArgBytes: 8, Handler: sleep, Note: "virtual time, not alertable"},
+		Export{Name: "SleepEx", ArgBytes: 8, Handler: sleepEx, Note: "virtual time; alertable: APCs (apc.go)"},
 		Export{Name: "GetVersion", Handler: func(c *Call) {
 			c.Return(uint32(abi.OSBuildNumber)<<16 | abi.OSMinorVersion<<8 | abi.OSMajorVersion)
 		}},

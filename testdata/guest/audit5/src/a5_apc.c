@@ -1,0 +1,93 @@
+/* a5_apc: user-mode APCs. Expectations (Microsoft: "Asynchronous Procedure Calls", QueueUserAPC, SleepEx,
+ * WaitForSingleObjectEx, WaitForMultipleObjectsEx): an APC runs in its thread only when the thread enters an
+ * alertable wait; then every queued APC runs, in FIFO order, and the wait returns WAIT_IO_COMPLETION (0xC0 =
+ * 192), for SleepEx too; a non-alertable wait or Sleep leaves APCs queued; an alertable wait whose object is
+ * already signaled returns WAIT_OBJECT_0 and leaves them queued; QueueUserAPC on an invalid handle fails. */
+#include <windows.h>
+#include <stdio.h>
+
+static char log_[64];
+static int nlog;
+static DWORD apc_tid[8];
+
+static void CALLBACK apc(ULONG_PTR d)
+{
+    if (nlog < 8)
+        apc_tid[nlog] = GetCurrentThreadId();
+    log_[nlog++] = (char)d;
+    log_[nlog] = 0;
+}
+
+static HANDLE ev;
+static DWORD WINAPI sleeper(LPVOID p)
+{
+    (void)p;
+    return SleepEx(INFINITE, TRUE);
+}
+static DWORD WINAPI waiter(LPVOID p)
+{
+    DWORD r1, r2;
+    (void)p;
+    r1 = WaitForSingleObjectEx(ev, INFINITE, TRUE);
+    r2 = WaitForMultipleObjectsEx(1, &ev, FALSE, INFINITE, TRUE);
+    return r1 << 16 | r2;
+}
+
+static void show(const char *what, DWORD r)
+{
+    printf("%-48s %lu, APCs run so far: \"%s\"\n", what, r, log_);
+}
+
+int main(void)
+{
+    HANDLE h;
+    DWORD tid, code, r;
+
+    QueueUserAPC(apc, GetCurrentThread(), 'a');
+    Sleep(10);
+    show("Sleep(10) with an APC queued", 0);
+    show("SleepEx(0, FALSE)", SleepEx(0, FALSE));
+    ev = CreateEvent(NULL, TRUE, FALSE, NULL);
+    show("WaitForSingleObjectEx(unsignaled, 0, FALSE)", WaitForSingleObjectEx(ev, 0, FALSE));
+    SetEvent(ev);
+    show("WaitForSingleObjectEx(signaled, 0, TRUE)", WaitForSingleObjectEx(ev, 0, TRUE));
+    ResetEvent(ev);
+    QueueUserAPC(apc, GetCurrentThread(), 'b');
+    show("SleepEx(100, TRUE) with two APCs queued", SleepEx(100, TRUE));
+    show("SleepEx(0, TRUE) with none", SleepEx(0, TRUE));
+    show("SleepEx(20, TRUE) with none", SleepEx(20, TRUE));
+    QueueUserAPC(apc, GetCurrentThread(), 'c');
+    show("WaitForSingleObjectEx(unsignaled, 0, TRUE)", WaitForSingleObjectEx(ev, 0, TRUE));
+    fflush(stdout);
+
+    nlog = 0;
+    log_[0] = 0;
+    h = CreateThread(NULL, 0, sleeper, NULL, 0, &tid);
+    Sleep(10);
+    QueueUserAPC(apc, h, 'd');
+    QueueUserAPC(apc, h, 'e');
+    WaitForSingleObject(h, INFINITE);
+    GetExitCodeThread(h, &code);
+    CloseHandle(h);
+    printf("thread in SleepEx(INFINITE, TRUE): returned %lu, APCs \"%s\" ran in it: %s\n", code, log_,
+           apc_tid[0] == tid && apc_tid[1] == tid ? "yes" : "no");
+
+    nlog = 0;
+    log_[0] = 0;
+    h = CreateThread(NULL, 0, waiter, NULL, 0, &tid);
+    Sleep(10);
+    QueueUserAPC(apc, h, 'f');
+    Sleep(10);
+    SetEvent(ev);
+    WaitForSingleObject(h, INFINITE);
+    GetExitCodeThread(h, &code);
+    CloseHandle(h);
+    printf("thread in WaitForSingleObjectEx: %lu after the APC \"%s\", then WaitForMultipleObjectsEx: %lu\n",
+           code >> 16, log_, code & 0xFFFF);
+
+    SetLastError(0xDEAD);
+    r = QueueUserAPC(apc, NULL, 'x');
+    printf("QueueUserAPC(NULL handle): %lu error %lu\n", r, GetLastError());
+    CloseHandle(ev);
+    return 0;
+}
