@@ -104,6 +104,12 @@ func (fs *FS) Mount(full, dir string) error {
 	if err != nil {
 		return err
 	}
+	mounted := false
+	defer func() {
+		if !mounted {
+			root.Close()
+		}
+	}()
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	p, err := parse(full)
@@ -126,6 +132,7 @@ func (fs *FS) Mount(full, dir string) error {
 	}
 	n := fs.addChild(d, last, true)
 	n.host = &hostRef{root: root, rel: "."}
+	mounted = true
 	n.loaded = false
 	if st, err := root.Stat("."); err == nil {
 		t := FileTime(st.ModTime())
