@@ -367,7 +367,7 @@ func TestAudit_InspectDLL(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("code %d stderr %q", code, errs)
 	}
-	for _, w := range []string{"a_value", "fwd_chain", "auditb.fwd_pid", "auditb.dll", "b_value", "relocations", "entropy", "DLL"} {
+	for _, w := range []string{"a_value", "fwd_chain", "auditb.fwd_pid", "auditb.dll", "b_value", "Base relocations", "Entropy", "DLL"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("inspect audita.dll lacks %q", w)
 		}
@@ -377,7 +377,7 @@ func TestAudit_InspectDLL(t *testing.T) {
 		t.Errorf("inspect missing.exe: code %d stderr %q", code, errs)
 	}
 	out, _, _ = run(t, bin, dir, "", "inspect", "peb.exe")
-	if !strings.Contains(out, "TLS: template") || !strings.Contains(out, "callbacks [0x") {
+	if !strings.Contains(out, "\nTLS\n  Template 0x") || !strings.Contains(out, "  callback 0x") {
 		t.Errorf("inspect peb.exe lacks the TLS directory:\n%s", out)
 	}
 }

@@ -171,7 +171,7 @@ func TestInspect(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, errs)
 	}
-	for _, want := range []string{"PE32", "sections:", ".text", "KERNEL32.dll", "GetCommandLineA"} {
+	for _, want := range []string{"PE32", "\nSections\n", ".text", "KERNEL32.dll", "GetCommandLineA"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("inspect output lacks %q", want)
 		}
