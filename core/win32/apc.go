@@ -124,8 +124,7 @@ func alertableWait(c *Call, objs []kernel.Object, all bool, ms, timeoutRet uint3
 		runAPCs(c)
 		return
 	}
-	q := apcOf(t)
-	if t.TimedOut() || ms == 0 || q == nil {
+	if t.TimedOut() || ms == 0 || apcOf(t) == nil {
 		c.Return(timeoutRet)
 		return
 	}
@@ -133,7 +132,13 @@ func alertableWait(c *Call, objs []kernel.Object, all bool, ms, timeoutRet uint3
 	if ms != abi.INFINITE {
 		timeout = max(uint64(ms)*c.K.InstrPerMs(), 1)
 	}
-	wait := append(append([]kernel.Object(nil), objs...), q.alert)
+	alertableBlock(t, objs, all, timeout, sat)
+}
+
+// alertableBlock blocks t until sat (nil: none) satisfies its wait on objs, an APC is queued to it, or the
+// timeout (instructions; 0: none) passes. t's process must have system state (apcOf not nil).
+func alertableBlock(t *kernel.Thread, objs []kernel.Object, all bool, timeout uint64, sat func() (uint32, bool)) {
+	wait := append(append([]kernel.Object(nil), objs...), apcOf(t).alert)
 	t.BlockSatisfy(wait, all, timeout, func() (uint32, bool) {
 		if sat != nil {
 			if r, ok := sat(); ok {

@@ -766,12 +766,13 @@ func sleepConditionVariable(c *Call, srw bool) {
 	c.Return(1)
 }
 
-// signalObjectAndWait signals one object and waits on another. The signal happens once; the wait is satisfied
+// signalObjectAndWait signals one object and waits on another, alertably if bAlertable (apc.go). The signal
+// happens once; the wait is satisfied
 // at signal time like WaitForSingleObject's (waitSatisfier, Thread.BlockSatisfy), so a restarted call completes
 // with the result the signal gave it (WAIT_ABANDONED for an abandoned mutex, and a PulseEvent is not missed).
 func signalObjectAndWait(c *Call) {
 	hs, hw, ms := c.Arg(0), c.Arg(1), c.Arg(2)
-	c.Arg(3)
+	alertable := c.Arg(3) != 0
 	st := c.State()
 	marks, _ := st.Ext["xproc.soaw"].(map[*kernel.Thread]uint64)
 	if marks == nil {
@@ -780,7 +781,7 @@ func signalObjectAndWait(c *Call) {
 	}
 	wo, okw := c.Object(hw)
 	deadline, restarted := marks[c.T]
-	if restarted && waitSatisfied(c) {
+	if restarted && ((!alertable && waitSatisfied(c)) || (alertable && alertableRestart(c))) {
 		delete(marks, c.T)
 		return
 	}
@@ -834,6 +835,12 @@ func signalObjectAndWait(c *Call) {
 		c.Return(r)
 		return
 	}
+	if alertable && hasAPC(c.T) { // apc.go: the object first, then the APCs
+		delete(marks, c.T)
+		c.T.TimedOut()
+		runAPCs(c)
+		return
+	}
 	if ms == 0 || c.T.TimedOut() || (deadline != 0 && c.K.Clock() >= deadline) {
 		delete(marks, c.T)
 		c.Return(abi.WAIT_TIMEOUT)
@@ -843,6 +850,10 @@ func signalObjectAndWait(c *Call) {
 	var timeout uint64
 	if deadline != 0 {
 		timeout = deadline - c.K.Clock()
+	}
+	if alertable {
+		alertableBlock(c.T, []kernel.Object{wo}, false, timeout, sat)
+		return
 	}
 	c.T.BlockSatisfy([]kernel.Object{wo}, false, timeout, sat)
 }

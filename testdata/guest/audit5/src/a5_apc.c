@@ -33,6 +33,13 @@ static DWORD WINAPI waiter(LPVOID p)
     return r1 << 16 | r2;
 }
 
+static HANDLE ready, never;
+static DWORD WINAPI soaw(LPVOID p)
+{
+    (void)p;
+    return SignalObjectAndWait(ready, never, INFINITE, TRUE);
+}
+
 static void show(const char *what, DWORD r)
 {
     printf("%-48s %lu, APCs run so far: \"%s\"\n", what, r, log_);
@@ -84,6 +91,24 @@ int main(void)
     CloseHandle(h);
     printf("thread in WaitForSingleObjectEx: %lu after the APC \"%s\", then WaitForMultipleObjectsEx: %lu\n",
            code >> 16, log_, code & 0xFFFF);
+
+    nlog = 0;
+    log_[0] = 0;
+    ready = CreateEvent(NULL, FALSE, FALSE, NULL);
+    never = CreateEvent(NULL, TRUE, FALSE, NULL);
+    h = CreateThread(NULL, 0, soaw, NULL, 0, &tid);
+    WaitForSingleObject(ready, INFINITE);
+    QueueUserAPC(apc, h, 'g');
+    WaitForSingleObject(h, INFINITE);
+    GetExitCodeThread(h, &code);
+    CloseHandle(h);
+    printf("thread in SignalObjectAndWait(..., TRUE): %lu after the APC \"%s\"\n", code, log_);
+    QueueUserAPC(apc, GetCurrentThread(), 'h');
+    SetEvent(never);
+    printf("SignalObjectAndWait(alertable) on a signaled event with an APC queued: %lu, APCs \"%s\"\n",
+           SignalObjectAndWait(ready, never, 0, TRUE), log_);
+    printf("then SleepEx(0, TRUE): %lu, APCs \"%s\"\n", SleepEx(0, TRUE), log_);
+    fflush(stdout);
 
     SetLastError(0xDEAD);
     r = QueueUserAPC(apc, NULL, 'x');
