@@ -154,7 +154,7 @@ func (k *Kernel) threadInit(t *Thread, then func(t *Thread)) {
 			k.TerminateProcess(p, uint32(abi.STATUS_DLL_INIT_FAILED))
 			return
 		}
-		then(t)
+		k.callChain(t, k.threadStartCalls(t), func(t *Thread, _ bool) { then(t) })
 	})
 }
 

@@ -24,3 +24,24 @@ func (k *Kernel) threadExitCalls(t *Thread) []guestCall {
 	}
 	return out
 }
+
+// ThreadStartNotifier is an optional interface of the System: ThreadStarting returns the guest calls to run in
+// t at the end of its start sequence, after the DLL notifications and before its start routine (or the context
+// it was redirected to) — the user APCs queued while it was suspended, which Windows' loader delivers there
+// (LdrInitializeThunk ends with NtTestAlert).
+type ThreadStartNotifier interface {
+	ThreadStarting(t *Thread) []ExitCall
+}
+
+// threadStartCalls returns the System's calls for t's start (none without a ThreadStartNotifier).
+func (k *Kernel) threadStartCalls(t *Thread) []guestCall {
+	n, ok := k.sys.(ThreadStartNotifier)
+	if !ok {
+		return nil
+	}
+	var out []guestCall
+	for _, c := range n.ThreadStarting(t) {
+		out = append(out, guestCall{fn: c.Fn, args: []uint32{c.Arg}})
+	}
+	return out
+}

@@ -13,7 +13,8 @@ import (
 // waits on the thread's alert event, which QueueUserAPC pulses, and its satisfy function (kernel.Thread
 // .BlockSatisfy) prefers a queued APC to the objects. APCs run in the waiting thread, in queue order, each as
 // PAPCFUNC(dwData) (stdcall), before the call returns. A thread that never waits alertably never runs its APCs
-// (as on Windows; APCs queued before a thread starts are not run at its start here).
+// (as on Windows), except that APCs queued to a thread before it starts run at the end of its start sequence
+// (ThreadStarting).
 
 // waitIOCompletion is WAIT_IO_COMPLETION, an alertable wait's result when it ran APCs.
 const waitIOCompletion = 0xC0
@@ -79,6 +80,21 @@ func runAPCs(c *Call) {
 	a := q.apcs[0]
 	q.apcs = q.apcs[1:]
 	c.CallGuest(a.fn, []uint32{a.data}, func(c *Call, _ uint32) { runAPCs(c) })
+}
+
+// ThreadStarting implements kernel.ThreadStartNotifier: the APCs queued to t before it started run at the end of
+// its start sequence, before its start routine, as Windows' loader delivers them ("early bird" APCs).
+func (s *System) ThreadStarting(t *kernel.Thread) []kernel.ExitCall {
+	q := apcOf(t)
+	if q == nil || len(q.apcs) == 0 {
+		return nil
+	}
+	out := make([]kernel.ExitCall, len(q.apcs))
+	for i, a := range q.apcs {
+		out[i] = kernel.ExitCall{Fn: a.fn, Arg: a.data}
+	}
+	q.apcs = nil
+	return out
 }
 
 // hasAPC reports whether t has queued APCs.

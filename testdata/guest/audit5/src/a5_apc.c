@@ -2,7 +2,9 @@
  * WaitForSingleObjectEx, WaitForMultipleObjectsEx): an APC runs in its thread only when the thread enters an
  * alertable wait; then every queued APC runs, in FIFO order, and the wait returns WAIT_IO_COMPLETION (0xC0 =
  * 192), for SleepEx too; a non-alertable wait or Sleep leaves APCs queued; an alertable wait whose object is
- * already signaled returns WAIT_OBJECT_0 and leaves them queued; QueueUserAPC on an invalid handle fails. */
+ * already signaled returns WAIT_OBJECT_0 and leaves them queued; QueueUserAPC on an invalid handle fails.
+ * APCs queued to a thread created suspended run when it starts, before its start routine (the loader's
+ * NtTestAlert), also in a child process created suspended before its entry point ("early bird"). */
 #include <windows.h>
 #include <stdio.h>
 
@@ -40,15 +42,33 @@ static DWORD WINAPI soaw(LPVOID p)
     return SignalObjectAndWait(ready, never, INFINITE, TRUE);
 }
 
+static DWORD WINAPI starter(LPVOID p)
+{
+    (void)p;
+    return (DWORD)(nlog == 1 && apc_tid[0] == GetCurrentThreadId());
+}
+
+/* In a child: the APC its parent queued to the suspended main thread ("early bird"). */
+static volatile DWORD early;
+static void CALLBACK child_apc(ULONG_PTR d)
+{
+    early = (DWORD)d;
+}
+
 static void show(const char *what, DWORD r)
 {
     printf("%-48s %lu, APCs run so far: \"%s\"\n", what, r, log_);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     HANDLE h;
     DWORD tid, code, r;
+
+    if (argc > 1) {
+        printf("child: the early-bird APC ran before main with 0x%lX\n", early);
+        return early == 0x42 ? 7 : 1;
+    }
 
     QueueUserAPC(apc, GetCurrentThread(), 'a');
     Sleep(10);
@@ -109,6 +129,36 @@ int main(void)
            SignalObjectAndWait(ready, never, 0, TRUE), log_);
     printf("then SleepEx(0, TRUE): %lu, APCs \"%s\"\n", SleepEx(0, TRUE), log_);
     fflush(stdout);
+
+    /* APCs queued to a thread before it starts run before its start routine, in it */
+    nlog = 0;
+    log_[0] = 0;
+    h = CreateThread(NULL, 0, starter, NULL, CREATE_SUSPENDED, &tid);
+    QueueUserAPC(apc, h, 'i');
+    ResumeThread(h);
+    WaitForSingleObject(h, INFINITE);
+    GetExitCodeThread(h, &code);
+    CloseHandle(h);
+    printf("APC queued to a suspended thread ran in it before its start routine: %s\n", code ? "yes" : "no");
+    {
+        char self[MAX_PATH], cmd[MAX_PATH + 16];
+        STARTUPINFOA si = {sizeof si};
+        PROCESS_INFORMATION pi;
+        GetModuleFileNameA(NULL, self, sizeof self);
+        snprintf(cmd, sizeof cmd, "\"%s\" child", self);
+        if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL, NULL, &si, &pi)) {
+            printf("CreateProcess failed %lu\n", GetLastError());
+            return 1;
+        }
+        fflush(stdout);
+        QueueUserAPC(child_apc, pi.hThread, 0x42); /* the child maps the exe at our base */
+        ResumeThread(pi.hThread);
+        WaitForSingleObject(pi.hProcess, INFINITE);
+        GetExitCodeProcess(pi.hProcess, &code);
+        printf("child exit code %lu\n", code);
+        CloseHandle(pi.hThread);
+        CloseHandle(pi.hProcess);
+    }
 
     SetLastError(0xDEAD);
     r = QueueUserAPC(apc, NULL, 'x');
