@@ -45,6 +45,9 @@
 //     the start, so a blocking handler checks its condition first (restartable calls). Waits on kernel objects
 //     go through waitObjects (kernel32_wait.go), which blocks with a satisfy function so that a signal
 //     completes the wait at once (kernel.Thread.BlockSatisfy) and the restarted call returns its result.
+//     Alertable waits (apc.go) also wait on the thread's alert event, which QueueUserAPC pulses; their
+//     satisfy function takes the objects first, then a queued APC (the restarted call runs the APCs and
+//     returns WAIT_IO_COMPLETION).
 //   - ending the thread or process (kernel ExitThread/ExitProcess/TerminateProcess), or raising an exception
 //     (c.Fault for a bad pointer argument, kernel.DispatchException), which the program's handlers may take.
 //
