@@ -265,6 +265,9 @@ func (k *Kernel) Step(t *Thread) bool {
 		return false
 	}
 	k.cur = t
+	if !t.started && t.CPU.EIP != t.Proc.ThreadStart() { // as runSlice
+		k.redirectedStart(t)
+	}
 	for i := 0; i < 2; i++ {
 		before := t.CPU.Count
 		r := t.CPU.Step()
