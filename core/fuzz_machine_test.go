@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 
+	"github.com/peek32/peek32/core/win32"
 	"github.com/peek32/peek32/loader/pewriter"
 )
 
@@ -73,6 +75,12 @@ func runFuzzProgram(t *testing.T, code []byte) RunState {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return runFuzzExe(t, exe)
+}
+
+// runFuzzExe is runFuzzProgram for a built exe.
+func runFuzzExe(t *testing.T, exe []byte) RunState {
+	t.Helper()
 	var out bytes.Buffer
 	m, err := NewMachine(Config{CommitLimit: 64 << 20, MaxInstructions: 300_000, Stdin: bytes.NewReader(nil),
 		Stdout: &out, Stderr: &out, DropEvents: true})
@@ -85,6 +93,13 @@ func runFuzzProgram(t *testing.T, code []byte) RunState {
 	if _, err := m.CreateProcess(`C:\fuzz\f.exe`, ProcessOptions{CurrentDir: `C:\fuzz`}); err != nil {
 		t.Fatalf("CreateProcess: %v", err)
 	}
+	// A Run that never returns is the worst outcome (a frozen page): end the test binary with every
+	// goroutine's stack, so the fuzzer keeps the input and the trace shows where the machine is stuck.
+	watchdog := time.AfterFunc(30*time.Second, func() {
+		debug.SetTraceback("all")
+		panic("FuzzMachine: a Run call has not returned for 30 s")
+	})
+	defer watchdog.Stop()
 	start := time.Now()
 	var st RunState
 	for i := 0; ; i++ {
@@ -172,4 +187,117 @@ func TestFuzzMachine_Bounds(t *testing.T) {
 			t.Errorf("% x: status %s (%s)", code, st.Status, st.Message)
 		}
 	}
+}
+
+// fuzzAPIs is every export of kernel32, ntdll and msvcrt that has a handler, in table order.
+var fuzzAPIs = func() (out [][2]string) {
+	for _, d := range win32.Builtins() {
+		switch d.Name {
+		case "kernel32.dll", "ntdll.dll", "msvcrt.dll":
+		default:
+			continue
+		}
+		for _, r := range d.Rows() {
+			if r.Handler != nil && r.Name != "" {
+				out = append(out, [2]string{d.ModName, r.Name})
+			}
+		}
+	}
+	return out
+}()
+
+// fuzzArg gives the value of argument selector b: interesting constants, pointers into the data page
+// (hostileD, 'A's without a terminator), and the results of earlier calls (kept in the data page's second half).
+func fuzzArg(b byte) (imm uint32, slot int) {
+	consts := [...]uint32{0, 1, 2, 4, 0x10, 0xFF, 0x1000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFFFFF0,
+		hostileD, hostileD + 0x10, hostileD + 0x7F0, hostileD + 0xFFC, 0x7FFE0000}
+	if b < 0x80 {
+		return consts[int(b)%len(consts)], -1
+	}
+	return 0, int(b % 16)
+}
+
+// callScript turns data into a program of up to 24 calls: each step is 5 bytes, a function selector (two
+// bytes, into fuzzAPIs) and four argument selectors (fuzzArg; four more arguments are the same again). Each
+// call's EAX is stored in result slot step%16, which later arguments can pass (handles, pointers).
+func callScript(data []byte) ([]byte, error) {
+	type step struct {
+		api  [2]string
+		args [8]byte
+	}
+	var steps []step
+	for len(data) >= 5 && len(steps) < 24 {
+		i := int(binary.LittleEndian.Uint16(data)) % len(fuzzAPIs)
+		s := step{api: fuzzAPIs[i]}
+		copy(s.args[:4], data[2:5])
+		copy(s.args[4:], data[2:5])
+		steps = append(steps, s)
+		data = data[5:]
+	}
+	img := &pewriter.Image{Subsystem: pewriter.SubsystemConsole, StackReserve: 0x40000, StackCommit: 0x4000}
+	text := img.AddSection(".text", make([]byte, 64*len(steps)+32), pewriter.Code)
+	img.AddSection(".data", bytes.Repeat([]byte{'A'}, 0x1000), pewriter.Data)
+	funcs := map[string][]pewriter.ImportFunc{"KERNEL32.dll": {{Name: "ExitProcess"}}}
+	order := []string{"KERNEL32.dll"}
+	seen := map[[2]string]bool{{"KERNEL32.dll", "ExitProcess"}: true}
+	for _, s := range steps {
+		if seen[s.api] {
+			continue
+		}
+		seen[s.api] = true
+		if funcs[s.api[0]] == nil {
+			order = append(order, s.api[0])
+		}
+		funcs[s.api[0]] = append(funcs[s.api[0]], pewriter.ImportFunc{Name: s.api[1]})
+	}
+	for _, dll := range order {
+		img.Imports = append(img.Imports, pewriter.Import{DLL: dll, Funcs: funcs[dll]})
+	}
+	img.Entry = &pewriter.Ref{Section: text}
+	l, err := img.Layout()
+	if err != nil {
+		return nil, err
+	}
+	le := binary.LittleEndian
+	slots := uint32(hostileD + 0x800)
+	c := []byte{0x89, 0xE6} // mov esi, esp
+	for i, s := range steps {
+		for j := 7; j >= 0; j-- {
+			imm, slot := fuzzArg(s.args[j])
+			if slot < 0 {
+				c = le.AppendUint32(append(c, 0x68), imm) // push imm32
+			} else {
+				c = le.AppendUint32(append(c, 0xFF, 0x35), slots+4*uint32(slot)) // push [slot]
+			}
+		}
+		c = le.AppendUint32(append(c, 0xFF, 0x15), 0x400000+l.IAT(s.api[0], s.api[1])) // call [api]
+		c = le.AppendUint32(append(c, 0xA3), slots+4*uint32(i%16))                     // mov [slot], eax
+		c = append(c, 0x89, 0xF4)                                                      // mov esp, esi
+	}
+	c = append(c, 0x6A, 0x00, 0xFF, 0x15) // push 0; call [ExitProcess]
+	c = le.AppendUint32(c, 0x400000+l.IAT("KERNEL32.dll", "ExitProcess"))
+	copy(text.Data, c)
+	return img.Build()
+}
+
+// FuzzMachineCalls runs scripts of API calls with hostile and fed-back arguments (callScript): the stateful
+// half of FuzzMachine (handles used after close, waits on odd objects, heaps freed twice, callbacks into data).
+func FuzzMachineCalls(f *testing.F) {
+	f.Add([]byte{})
+	for _, name := range []string{"CreateEventA", "CloseHandle", "WaitForSingleObject", "HeapAlloc", "HeapFree",
+		"CreateThread", "lstrcpyA", "VirtualAlloc", "ReadFile", "qsort", "strncpy", "sprintf"} {
+		for i, a := range fuzzAPIs {
+			if a[1] == name {
+				f.Add([]byte{byte(i), byte(i >> 8), 0x80, 0x0B, 0x09, byte(i), byte(i >> 8), 0x80, 0x80, 0x81})
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		exe, err := callScript(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := runFuzzExe(t, exe)
+		t.Logf("%s, exit code %#x, %d instructions", st.Status, st.ExitCode, st.Total)
+	})
 }
