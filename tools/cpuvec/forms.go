@@ -160,6 +160,7 @@ func integerForms() []*form {
 	fs = append(fs, trapForms(fs)...)
 	fs = append(fs, fsForms(fs)...)
 	fs = append(fs, a16Forms()...)
+	fs = append(fs, a16StringForms(fs)...)
 	return fs
 }
 

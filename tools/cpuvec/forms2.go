@@ -516,3 +516,48 @@ func a16Forms() []*form {
 		{group: "segfs", mn: "fs_a16_add", pre: b(0x67), op: b(0x01), digit: modrmR, ops: "E,G", sizes: s32, memOnly: true, fs: true, setup: a16(true), nMem: 8},
 	}
 }
+
+// a16StringForms: every string form (plain, REP, REPE, REPNE) and XLAT with the
+// 67 prefix, which makes them use SI, DI, CX and BX (16-bit, wrapping) instead of
+// the 32-bit registers. The high halves of ESI, EDI, ECX and EBX are random, so
+// using them shows. Forms that read DS:SI take an FS override (the source is
+// fsBase + SI, mapped); ES:DI is flat and lands in the never-mapped first 64 KiB,
+// so a destination access faults at DI (with the iterations done so far), while a
+// REP count of 0 in CX runs nothing.
+func a16StringForms(all []*form) []*form {
+	var fs []*form
+	for _, f := range all {
+		isXlat := f.group == "mov" && f.mn == "xlat"
+		if f.group != "string" && !isXlat {
+			continue
+		}
+		t := *f
+		t.group, t.mn = "string", "a16_"+f.mn
+		t.pre = append([]byte{0x67}, f.pre...)
+		t.nReg = 12
+		readsSrc := f.implicit&(1<<esi) != 0
+		t.fs = readsSrc || isXlat
+		inner := f.setup
+		t.setup = func(in *inst, r *rand.Rand) {
+			if inner != nil {
+				inner(in, r)
+			}
+			hi := func() uint32 { return r.Uint32() &^ 0xffff }
+			if isXlat {
+				in.regs[ebx] = hi() | uint32(0x100+r.IntN(0x600))
+				return
+			}
+			if f.implicit&(1<<ecx) != 0 {
+				in.regs[ecx] = hi() | in.regs[ecx]&0xffff
+			}
+			if readsSrc {
+				in.regs[esi] = hi() | (in.regs[esi]-fsBase)&0xffff
+			}
+			if f.implicit&(1<<edi) != 0 {
+				in.regs[edi] = r.Uint32()
+			}
+		}
+		fs = append(fs, &t)
+	}
+	return fs
+}

@@ -309,7 +309,8 @@ func format(in *inst, res *result) (string, error) {
 	// generator built a case that went astray.
 	if res.Signo != 0 && in.f.group != "fault" && in.f.group != "trap" {
 		ok := res.Trapno == 0 || res.Trapno == 19 || res.Trapno == 16 ||
-			res.Trapno == 13 && (strings.HasSuffix(in.f.mn, "_unal") || strings.HasPrefix(in.f.mn, "fs_limit"))
+			res.Trapno == 13 && (strings.HasSuffix(in.f.mn, "_unal") || strings.HasPrefix(in.f.mn, "fs_limit")) ||
+			res.Trapno == 14 && strings.HasPrefix(in.f.mn, "a16_") // ES:DI in the unmapped first 64 KiB
 		if !ok {
 			l := sb.String()
 			if len(l) > 300 {
