@@ -60,7 +60,48 @@ step_deps() {
 	testdata/realprogs/fetch.sh || die "testdata/realprogs/fetch.sh (hostname.exe from Debian's libwine, 7za.exe from npm 7zip-bin)"
 }
 
+# check_architecture checks docs/ARCHITECTURE.md's package table against the code: every package of the
+# module (native, and ./wasm/... for js/wasm) has a row, and imports only module packages named in its row's
+# "may import" column ("everything above": any row above it; "stdlib": none) that sit above it in the table.
+check_architecture() {
+	local mod listing
+	mod="$(go list -m)" || return 1
+	listing="$({
+		go list -f '{{.ImportPath}} {{join .Imports " "}}' ./...
+		GOOS=js GOARCH=wasm go list -f '{{.ImportPath}} {{join .Imports " "}}' ./wasm/...
+	} | sort -u)" || return 1
+	awk -v mod="$mod/" '
+		FNR == NR {
+			# Table rows: | `path/` | role | may import |  (rows whose first cell is not a Go package are skipped)
+			if ($0 !~ /^\| `[a-z0-9_\/]+\/` \|/) next
+			n = split($0, cell, "|")
+			p = cell[2]; gsub(/[ `]/, "", p); sub(/\/$/, "", p)
+			may = cell[n - 1]; gsub(/`/, "", may)
+			order[p] = ++rows; allow[p] = may
+			next
+		}
+		{
+			p = $1; sub("^" mod, "", p)
+			if ($1 == mod "") p = "."
+			if (!(p in order)) { print "docs/ARCHITECTURE.md: package " p " has no row in the table"; bad = 1; next }
+			for (i = 2; i <= NF; i++) {
+				if (index($i, mod) != 1) continue
+				q = substr($i, length(mod) + 1)
+				ok = (q in order) && order[q] < order[p]
+				if (ok && allow[p] !~ /everything above/) {
+					ok = 0; m = split(allow[p], names, /, */)
+					for (j = 1; j <= m; j++) { gsub(/ /, "", names[j]); if (names[j] == q) ok = 1 }
+				}
+				if (!ok) { print "docs/ARCHITECTURE.md: " p " imports " q ", which its row does not allow"; bad = 1 }
+			}
+		}
+		END { exit bad }
+	' docs/ARCHITECTURE.md - <<<"$listing"
+}
+
 step_lint() {
+	say "lint: docs/ARCHITECTURE.md import table matches go list"
+	check_architecture || die "docs/ARCHITECTURE.md: the package table does not match the code (fix the table or the import)"
 	say "lint: gofmt -l"
 	local unformatted
 	# third_party/ holds vendored upstream code, kept byte for byte as published.
