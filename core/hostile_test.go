@@ -104,6 +104,7 @@ func TestHostilePrograms(t *testing.T) {
 		{mode: "mbomb", commit: 96 * mib},
 		{mode: "recurse", code: 0xC00000FD, event: "crash", ecode: 0xC00000FD},
 		{mode: "threads", commit: 96 * mib},
+		{mode: "smallthreads", commit: 64 * mib},
 		{mode: "procs", commit: 96 * mib},
 		{mode: "handles"},
 		{mode: "exec-null", code: 0xC0000005, event: "exception", ecode: 0xC0000005},

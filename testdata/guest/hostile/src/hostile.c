@@ -80,10 +80,10 @@ static DWORD WINAPI sleeper(void *arg) {
 	return 0;
 }
 
-static int threads(void) {
+static int threads(DWORD reserve) {
 	unsigned long n = 0;
 	for (;;) {
-		HANDLE t = CreateThread(NULL, 0, sleeper, NULL, 0, NULL);
+		HANDLE t = CreateThread(NULL, reserve, sleeper, NULL, reserve ? STACK_SIZE_PARAM_IS_A_RESERVATION : 0, NULL);
 		if (!t)
 			break;
 		n++;
@@ -306,7 +306,9 @@ int main(int argc, char **argv) {
 	if (!strcmp(mode, "recurse"))
 		return depth(0);
 	if (!strcmp(mode, "threads"))
-		return threads();
+		return threads(0);
+	if (!strcmp(mode, "smallthreads")) /* 64 KiB stacks: the address space allows ~30000 */
+		return threads(0x10000);
 	if (!strcmp(mode, "procs"))
 		return procs(argv[0]);
 	if (!strcmp(mode, "handles"))
