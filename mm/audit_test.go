@@ -344,3 +344,103 @@ func TestSparse_HostCost(t *testing.T) {
 		t.Errorf("live heap %d MiB", live>>20)
 	}
 }
+
+// TestCOW_TakeoverAndCounts walks the copy-on-write cases one by one and checks each space's own
+// counts (Stats.SharedPages, COWCopies, COWTakeovers) and the sharing PageInfo reports: a shared
+// writable page copies on the first write; a page whose other references are gone is taken over
+// without a copy (read/write: silently; write-copy: counted as a takeover); a write-copy page still
+// shared copies and becomes read/write.
+func TestCOW_TakeoverAndCounts(t *testing.T) {
+	const rw = ProtRead | ProtWrite
+	m := NewMachine(0)
+	a, b, c := m.NewSpace(), m.NewSpace(), m.NewSpace()
+	src := mustAlloc(t, a, 0x00400000, 4*PageSize, rw)
+	for i := range uint32(4) {
+		a.Write32(src+i*PageSize, 0x100+i)
+	}
+	// b maps pages 0-1 read/write, c maps pages 2-3 write-copy.
+	wantKind(t, b.ShareFrom(a, src, 0x00400000, 2*PageSize, rw, TypeImage), 0)
+	wantKind(t, c.ShareFrom(a, src+2*PageSize, 0x00400000, 2*PageSize, ProtRead|ProtCopy, TypeImage), 0)
+	type counts struct {
+		shared             int
+		copies, takeovers  uint64
+		sharing0, sharing1 Sharing
+	}
+	get := func(s *Space) counts {
+		st := s.Stats()
+		return counts{st.SharedPages, st.COWCopies, st.COWTakeovers,
+			s.PageInfo(0x00400000).Sharing, s.PageInfo(0x00401000).Sharing}
+	}
+	if got, want := get(a), (counts{4, 0, 0, SharedCOW, SharedCOW}); got != want {
+		t.Fatalf("a %+v, want %+v", got, want)
+	}
+	if got, want := get(c), (counts{2, 0, 0, SharedCOW, SharedCOW}); got != want {
+		t.Fatalf("c %+v, want %+v", got, want)
+	}
+	steps := []struct {
+		name  string
+		do    func() bool
+		space *Space
+		want  counts
+	}{
+		// b writes page 0, shared with a: b copies.
+		{"shared read/write page copies", func() bool { return b.Write32(0x00400000, 1) }, b, counts{1, 1, 0, Private, SharedCOW}},
+		// a's page 0 is now its alone: a's write takes it over, no copy.
+		{"sole reference takes over", func() bool { return a.Write32(src, 2) }, a, counts{3, 0, 0, Private, SharedCOW}},
+		// c writes its write-copy page 0 (a's page 2), still shared: c copies, the page becomes read/write.
+		{"shared write-copy page copies", func() bool { return c.Write8(0x00400000, 3) }, c, counts{1, 1, 0, Private, SharedCOW}},
+		// a releases: c's page 1 (a's page 3) has one reference left; c's write-copy write takes it over.
+		{"release leaves c the sole holder", func() bool { return a.Release(src) == nil }, c, counts{0, 1, 0, Private, Private}},
+		{"write-copy takeover", func() bool { return c.Write8(0x00401000, 4) }, c, counts{0, 1, 1, Private, Private}},
+	}
+	for _, st := range steps {
+		if !st.do() {
+			t.Fatalf("%s: %v", st.name, st.space.LastFault())
+		}
+		if got := get(st.space); got != st.want {
+			t.Fatalf("%s: %+v, want %+v", st.name, got, st.want)
+		}
+		if err := m.Verify(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+	}
+	for i, want := range []uint32{0x103, 0x104} {
+		if v, _ := c.Read32(0x00400000 + uint32(i)*PageSize); v&0xFF != want&0xFF || v>>8 != 0x1 {
+			t.Fatalf("c page %d reads %#x", i, v)
+		}
+	}
+	if pi := c.PageInfo(0x00401000); pi.Prot != ProtRead|ProtWrite {
+		t.Fatalf("write-copy page after its takeover: %v", pi.Prot)
+	}
+	if v, _ := b.Read32(0x00401000); v != 0x101 {
+		t.Fatalf("b page 1 reads %#x after a released the source", v)
+	}
+}
+
+// TestPageGen_GuardAndEpoch: a guard page's first fault is a protection change, so it gives the page
+// a new generation and moves GenEpoch; a plain read moves neither.
+func TestPageGen_GuardAndEpoch(t *testing.T) {
+	m := NewMachine(0)
+	s := m.NewSpace()
+	base := mustAlloc(t, s, 0x00400000, PageSize, ProtRead|ProtExec)
+	if _, err := s.Protect(base, PageSize, ProtRead|ProtExec|ProtGuard); err != nil {
+		t.Fatal(err)
+	}
+	g, e := s.PageGen(base), s.GenEpoch()
+	if _, ok := s.Read32(base); ok || s.LastFault().Reason != FaultGuard {
+		t.Fatal(s.LastFault())
+	}
+	if s.PageGen(base) == g || s.GenEpoch() == e {
+		t.Fatal("losing the guard bit did not change the page generation and the epoch")
+	}
+	g, e = s.PageGen(base), s.GenEpoch()
+	if _, ok := s.Fetch(base, make([]byte, 4)); !ok {
+		t.Fatal(s.LastFault())
+	}
+	if _, ok := s.Read32(base); !ok {
+		t.Fatal(s.LastFault())
+	}
+	if s.PageGen(base) != g || s.GenEpoch() != e {
+		t.Fatal("reads changed the generation")
+	}
+}
