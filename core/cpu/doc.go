@@ -130,6 +130,14 @@
 // core owns the integer, control, string, BCD, CPUID/RDTSC and system rows (ops_*.go); the x87,
 // MMX and SSE files own theirs, including fences, prefetches, CLFLUSH, MOVNTI and EMMS.
 //
+// Segments are flat except FS and GS. MOV/PUSH/POP of a segment register accept the selectors a
+// Windows thread can hold (0x1B, 0x23, 0x2B, 0x3B, null outside SS) and raise #GP otherwise; PUSH
+// Sreg with a 32-bit operand size stores 16 bits, as P6-and-later processors do. Far JMP, CALL and
+// RET to the thread's own code selector are same-privilege transfers; to any other selector (a
+// call gate, 0x33) they are #GP. IN/OUT/INS/OUTS, RDMSR/WRMSR/RDPMC, SYSEXIT and the descriptor-
+// table loads are Privileged; SYSENTER and SYSCALL are #UD (native system calls are not emulated;
+// INT n other than 3 is a GeneralProtection carrying Exception.Vector for the kernel to decide).
+//
 // CPUID reports vendor "GenuineIntel", family 6, and CPUIDFeatureEDX/CPUIDFeatureECX: a file that
 // implements a feature sets its bit in an init function, so CPUID claims exactly what is
 // implemented (the integer core: TSC, CX8, CMOV, POPCNT). RDTSC returns the number of instructions

@@ -120,6 +120,16 @@ func opPUSH(c *CPU, in *Inst) flow {
 		}
 		return flowNext
 	}
+	if a.Kind == argSeg && in.OpSize == 4 {
+		// PUSH Sreg with a 32-bit operand size: P6 and later processors (this machine's CPU
+		// included) store only the 16-bit selector and leave the upper half of the slot as it was.
+		sp := c.Regs[ESP] - 4
+		if !c.write16(sp, c.seg[a.Reg%6]) {
+			return c.memFault()
+		}
+		c.Regs[ESP] = sp
+		return flowNext
+	}
 	v, _, ok := c.readArg(in, 0)
 	if !ok {
 		return c.memFault()
@@ -529,7 +539,85 @@ func opSelector(c *CPU, in *Inst) flow {
 
 func opUD2(c *CPU, in *Inst) flow { return c.raise(InvalidOpcode) }
 
-func opGP(c *CPU, in *Inst) flow { return c.raise(GeneralProtection) }
+// farTarget returns the selector and offset of a far CALL or JMP: ptr16:16/32 immediates
+// (selector in Imm, offset in Imm2) or an m16:16/32 operand (offset, then selector).
+func (c *CPU) farTarget(in *Inst) (sel uint16, off uint32, ok bool) {
+	if in.Args[0].Kind != argMem {
+		return uint16(in.Imm), in.Imm2 & sizeMask[7&in.OpSize], true
+	}
+	a := c.ea(in)
+	off, ok = c.readMem(a, uint16(in.OpSize))
+	if !ok {
+		return 0, 0, false
+	}
+	s, ok := c.read16(a + uint32(in.OpSize))
+	return s, off, ok
+}
+
+// opFarJMP and opFarCALL implement far JMP and CALL (EA, 9A, FF /5, FF /3). A 32-bit Windows
+// thread has one code selector (CS, 0x1B), and a far transfer to it is an ordinary same-privilege
+// transfer: it works, CALL pushing CS (zero-extended to the operand size, as this machine's CPU
+// does) and then the return offset. Any other selector (a call gate, the 64-bit 0x33 of
+// "heaven's gate", a data selector, the null selector) is #GP, which Windows reports as an
+// access violation.
+func opFarJMP(c *CPU, in *Inst) flow {
+	sel, off, ok := c.farTarget(in)
+	if !ok {
+		return c.memFault()
+	}
+	if sel != c.seg[1] {
+		return c.raise(GeneralProtection)
+	}
+	c.EIP = off
+	return flowNext
+}
+
+func opFarCALL(c *CPU, in *Inst) flow {
+	sel, off, ok := c.farTarget(in)
+	if !ok {
+		return c.memFault()
+	}
+	if sel != c.seg[1] {
+		return c.raise(GeneralProtection)
+	}
+	size := uint32(in.OpSize)
+	sp := c.Regs[ESP]
+	var ok1, ok2 bool
+	if size == 2 {
+		ok1 = c.write16(sp-2, c.seg[1])
+		ok2 = ok1 && c.write16(sp-4, uint16(in.Addr+uint32(in.Len)))
+	} else {
+		ok1 = c.write32(sp-4, uint32(c.seg[1]))
+		ok2 = ok1 && c.write32(sp-8, in.Addr+uint32(in.Len))
+	}
+	if !ok2 {
+		return c.memFault()
+	}
+	c.Regs[ESP] = sp - 2*size
+	c.EIP = off
+	return flowNext
+}
+
+// opFarRET implements RETF (CB, CA iw): pop the offset and CS; returning to any selector other
+// than the thread's code selector would be a privilege change (#GP).
+func opFarRET(c *CPU, in *Inst) flow {
+	size := uint32(in.OpSize)
+	sp := c.Regs[ESP]
+	off, ok1 := c.readMem(sp, uint16(size))
+	cs, ok2 := c.readMem(sp+size, uint16(size))
+	if !ok1 || !ok2 {
+		return c.memFault()
+	}
+	if uint16(cs) != c.seg[1] {
+		return c.raise(GeneralProtection)
+	}
+	c.Regs[ESP] = sp + 2*size
+	if in.Args[0].Kind == argImm {
+		c.Regs[ESP] += in.Imm & 0xFFFF
+	}
+	c.EIP = off
+	return flowNext
+}
 
 func init() {
 	jmp := [4]argMask{maskRel | maskRM}
@@ -574,9 +662,9 @@ func init() {
 		opDef{Op: x86asm.LSL, Fn: opSelector, Args: [4]argMask{maskReg, maskRM}, Sizes: sz16 | sz32},
 		opDef{Op: x86asm.VERR, Fn: opSelector, Args: [4]argMask{maskRM}},
 		opDef{Op: x86asm.VERW, Fn: opSelector, Args: [4]argMask{maskRM}},
-		opDef{Op: x86asm.LCALL, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
-		opDef{Op: x86asm.LJMP, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny, maskAny}},
-		opDef{Op: x86asm.LRET, Fn: opGP, Flags: opEndsBlock, Args: [4]argMask{maskAny}},
+		opDef{Op: x86asm.LCALL, Fn: opFarCALL, Flags: opEndsBlock, Args: [4]argMask{maskImm | maskMem, maskNone | maskImm}},
+		opDef{Op: x86asm.LJMP, Fn: opFarJMP, Flags: opEndsBlock, Args: [4]argMask{maskImm | maskMem, maskNone | maskImm}},
+		opDef{Op: x86asm.LRET, Fn: opFarRET, Flags: opEndsBlock, Args: [4]argMask{maskNone | maskImm}},
 		opDef{Op: x86asm.IRET, Fn: opIRET, Flags: opEndsBlock},
 		opDef{Op: x86asm.IRETD, Fn: opIRET, Flags: opEndsBlock},
 		opDef{Op: x86asm.LDS, Fn: opLoadFar, Args: [4]argMask{maskReg, maskMem}, Sizes: sz16 | sz32},
@@ -589,6 +677,6 @@ func init() {
 		priv(x86asm.INSB), priv(x86asm.INSW), priv(x86asm.INSD), priv(x86asm.OUTSB), priv(x86asm.OUTSW),
 		priv(x86asm.OUTSD), priv(x86asm.LGDT), priv(x86asm.LIDT), priv(x86asm.LLDT), priv(x86asm.LTR),
 		priv(x86asm.LMSW), priv(x86asm.CLTS), priv(x86asm.INVD), priv(x86asm.WBINVD), priv(x86asm.INVLPG),
-		priv(x86asm.RDMSR), priv(x86asm.WRMSR), priv(x86asm.RDPMC),
+		priv(x86asm.RDMSR), priv(x86asm.WRMSR), priv(x86asm.RDPMC), priv(x86asm.SYSEXIT),
 	)
 }

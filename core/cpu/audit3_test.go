@@ -1,0 +1,234 @@
+package cpu
+
+import (
+	"testing"
+
+	"github.com/peek32/peek32/mm"
+)
+
+func read32(t *testing.T, c *CPU, a uint32) uint32 {
+	t.Helper()
+	v, ok := c.Mem.Read32(a)
+	if !ok {
+		t.Fatalf("read %#x failed", a)
+	}
+	return v
+}
+
+// TestRun_FarTransfers: far JMP/CALL/RET to the thread's own code selector (0x1B) are ordinary
+// same-privilege transfers, as on Windows (the CS slot of a far CALL is zero-extended, as on
+// this machine's CPU); any other selector is #GP at the instruction with nothing changed.
+func TestRun_FarTransfers(t *testing.T) {
+	const target = codeBase + 0x40
+	t.Run("jmp ptr16:32", func(t *testing.T) {
+		code := make([]byte, 0x50)
+		copy(code, asm(b(0xEA), le32(target), b(0x1B, 0x00)))
+		copy(code[0x40:], b(0xB8, 1, 0, 0, 0)) // mov eax, 1
+		c := newTestCPU(t, code)
+		runN(t, c, 2)
+		if c.Regs[EAX] != 1 || c.EIP != target+5 {
+			t.Errorf("EAX %#x EIP %#x, want 1, %#x", c.Regs[EAX], c.EIP, target+5)
+		}
+	})
+	t.Run("call ptr16:32 and retf", func(t *testing.T) {
+		code := make([]byte, 0x50)
+		copy(code, asm(b(0x9A), le32(target), b(0x1B, 0x00)))
+		code[0x40] = 0xCB // retf
+		c := newTestCPU(t, code)
+		c.Mem.Write32(stackTop-4, 0xDEADBEEF)
+		runN(t, c, 1)
+		if c.Regs[ESP] != stackTop-8 || c.EIP != target {
+			t.Fatalf("ESP %#x EIP %#x after the call", c.Regs[ESP], c.EIP)
+		}
+		if ret, cs := read32(t, c, stackTop-8), read32(t, c, stackTop-4); ret != codeBase+7 || cs != 0x1B {
+			t.Errorf("frame %#x:%#x, want 0000001b:%#x", cs, ret, codeBase+7)
+		}
+		runN(t, c, 1)
+		if c.Regs[ESP] != stackTop || c.EIP != codeBase+7 {
+			t.Errorf("after retf: ESP %#x EIP %#x", c.Regs[ESP], c.EIP)
+		}
+	})
+	t.Run("call m16:32 and retf imm16", func(t *testing.T) {
+		code := make([]byte, 0x50)
+		copy(code, asm(b(0xFF, 0x1D), le32(dataBase))) // call far [dataBase]
+		copy(code[0x40:], b(0xCA, 0x08, 0x00))         // retf 8
+		c := newTestCPU(t, code)
+		c.Mem.Write32(dataBase, target)
+		c.Mem.Write16(dataBase+4, 0x1B)
+		runN(t, c, 2)
+		if c.Regs[ESP] != stackTop+8 || c.EIP != codeBase+6 {
+			t.Errorf("ESP %#x EIP %#x, want %#x, %#x", c.Regs[ESP], c.EIP, stackTop+8, codeBase+6)
+		}
+	})
+	gp := []struct {
+		name  string
+		code  []byte
+		setup func(c *CPU)
+	}{
+		{"jmp to 0x33 (heaven's gate)", asm(b(0xEA), le32(target), b(0x33, 0x00)), nil},
+		{"call to a data selector", asm(b(0x9A), le32(target), b(0x23, 0x00)), nil},
+		{"jmp m16:32 to the null selector", asm(b(0xFF, 0x2D), le32(dataBase)), func(c *CPU) { c.Mem.Write32(dataBase, target) }},
+		{"retf to another CS", b(0xCB), func(c *CPU) {
+			c.Regs[ESP] = stackTop - 8
+			c.Mem.Write32(stackTop-8, target)
+			c.Mem.Write32(stackTop-4, 0x23)
+		}},
+	}
+	for _, tt := range gp {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestCPU(t, tt.code)
+			if tt.setup != nil {
+				tt.setup(c)
+			}
+			regs := c.Regs
+			if r := c.Run(5); r != StopFault {
+				t.Fatalf("stop %v, want a fault", r)
+			}
+			if e := c.Exception(); e.Kind != GeneralProtection || e.EIP != codeBase || c.Regs != regs {
+				t.Errorf("%+v, regs %x -> %x; want #GP at %#x, nothing changed", e, regs, c.Regs, codeBase)
+			}
+		})
+	}
+	t.Run("call m16:32 faults on the pointer", func(t *testing.T) {
+		c := newTestCPU(t, asm(b(0xFF, 0x1D), le32(0x7000)))
+		if r := c.Run(5); r != StopFault {
+			t.Fatalf("stop %v", r)
+		}
+		if e := c.Exception(); e.Kind != AccessViolation || e.Addr != 0x7000 || e.Access != mm.AccessRead || c.Regs[ESP] != stackTop {
+			t.Errorf("%+v ESP %#x", e, c.Regs[ESP])
+		}
+	})
+}
+
+// TestRun_SegmentRegisters: MOV/PUSH/POP of segment registers with Windows' selectors (CS 0x1B,
+// DS/ES/SS 0x23, FS 0x3B). PUSH Sreg with a 32-bit operand size stores 16 bits and leaves the rest
+// of the slot alone, as this machine's CPU does (checked with gcc -m32: a slot holding 0xDEADBEEF
+// becomes 0xDEAD002B after PUSH DS under Linux).
+func TestRun_SegmentRegisters(t *testing.T) {
+	t.Run("push fs, push ds, o16 push es", func(t *testing.T) {
+		c := newTestCPU(t, b(0x0F, 0xA0, 0x1E, 0x66, 0x06))
+		for i := uint32(1); i <= 3; i++ {
+			c.Mem.Write32(stackTop-4*i, 0xDEADBEEF)
+		}
+		runN(t, c, 3)
+		if v := read32(t, c, stackTop-4); v != 0xDEAD003B {
+			t.Errorf("push fs slot %#x, want 0xdead003b", v)
+		}
+		if v := read32(t, c, stackTop-8); v != 0xDEAD0023 {
+			t.Errorf("push ds slot %#x, want 0xdead0023", v)
+		}
+		if v := read32(t, c, stackTop-12); v != 0x0023BEEF || c.Regs[ESP] != stackTop-10 {
+			t.Errorf("o16 push es: dword %#x ESP %#x", v, c.Regs[ESP])
+		}
+	})
+	t.Run("push fs faults as a write", func(t *testing.T) {
+		c := newTestCPU(t, b(0x0F, 0xA0))
+		c.Regs[ESP] = stackBase
+		if r := c.Run(1); r != StopFault {
+			t.Fatalf("stop %v", r)
+		}
+		if e := c.Exception(); e.Kind != AccessViolation || e.Addr != stackBase-4 || e.Access != mm.AccessWrite || c.Regs[ESP] != stackBase {
+			t.Errorf("%+v ESP %#x", e, c.Regs[ESP])
+		}
+	})
+	t.Run("mov r32/r16/m16, sreg", func(t *testing.T) {
+		// mov eax, fs; o16 mov bx, cs; mov [dataBase], ss
+		c := newTestCPU(t, asm(b(0x8C, 0xE0, 0x66, 0x8C, 0xCB, 0x8C, 0x15), le32(dataBase)))
+		c.Regs[EAX], c.Regs[EBX] = 0xFFFFFFFF, 0xFFFFFFFF
+		c.Mem.Write32(dataBase, 0xDEADBEEF)
+		runN(t, c, 3)
+		if c.Regs[EAX] != 0x3B || c.Regs[EBX] != 0xFFFF001B {
+			t.Errorf("EAX %#x EBX %#x, want 0x3b, 0xffff001b", c.Regs[EAX], c.Regs[EBX])
+		}
+		if v := read32(t, c, dataBase); v != 0xDEAD0023 {
+			t.Errorf("stored %#x, want 0xdead0023", v)
+		}
+	})
+	t.Run("loads of Windows selectors", func(t *testing.T) {
+		// mov ds, ax (0x23); mov es, cx (0); pop gs (0x3B); mov fs, dx (0x3B)
+		c := newTestCPU(t, b(0x8E, 0xD8, 0x8E, 0xC1, 0x0F, 0xA9, 0x8E, 0xE2))
+		c.Regs[EAX], c.Regs[ECX], c.Regs[EDX] = 0x23, 0, 0x3B
+		c.Regs[ESP] = stackTop - 4
+		c.Mem.Write32(stackTop-4, 0x3B)
+		runN(t, c, 4)
+		if c.Segment(3) != 0x23 || c.Segment(0) != 0 || c.Segment(5) != 0x3B || c.Segment(4) != 0x3B || c.Regs[ESP] != stackTop {
+			t.Errorf("selectors ES %#x DS %#x FS %#x GS %#x, ESP %#x", c.Segment(0), c.Segment(3), c.Segment(4), c.Segment(5), c.Regs[ESP])
+		}
+	})
+	bad := []struct {
+		name string
+		code []byte
+		ax   uint32
+		kind ExceptionKind
+	}{
+		{"mov ds, unknown selector", b(0x8E, 0xD8), 0x1234, GeneralProtection},
+		{"mov ds, kernel selector", b(0x8E, 0xD8), 0x10, GeneralProtection},
+		{"mov ss, null", b(0x8E, 0xD0), 0, GeneralProtection},
+		{"mov cs", b(0x8E, 0xC8), 0x1B, InvalidOpcode},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestCPU(t, tt.code)
+			c.Regs[EAX] = tt.ax
+			if r := c.Run(1); r != StopFault {
+				t.Fatalf("stop %v", r)
+			}
+			if e := c.Exception(); e.Kind != tt.kind || e.EIP != codeBase {
+				t.Errorf("%+v, want %v at %#x", e, tt.kind, codeBase)
+			}
+		})
+	}
+}
+
+// TestRun_SystemInstructions: the ring-0 and fast-system-call instructions a user thread may hit.
+// Privileged ones are Privileged (Windows: STATUS_PRIVILEGED_INSTRUCTION); SYSENTER, SYSCALL and
+// SYSRET are #UD here (peek32 does not emulate native system calls; INT 2E is a GeneralProtection
+// carrying its vector for the kernel to decide); LOCK CMPXCHG8B on memory is legal, on a register
+// #UD.
+func TestRun_SystemInstructions(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		code []byte
+		kind ExceptionKind
+	}{
+		{"rdpmc", b(0x0F, 0x33), Privileged},
+		{"rdmsr", b(0x0F, 0x32), Privileged},
+		{"wrmsr", b(0x0F, 0x30), Privileged},
+		{"sysexit", b(0x0F, 0x35), Privileged},
+		{"out imm8", b(0xE6, 0x80), Privileged},
+		{"in dx", b(0xEC), Privileged},
+		{"rep insb", b(0xF3, 0x6C), Privileged},
+		{"sysenter", b(0x0F, 0x34), InvalidOpcode},
+		{"syscall", b(0x0F, 0x05), InvalidOpcode},
+		{"lock cmpxchg8b reg", b(0xF0, 0x0F, 0xC7, 0xC8), InvalidOpcode},
+		{"lock lea", b(0xF0, 0x8D, 0x03), InvalidOpcode},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestCPU(t, tt.code)
+			if r := c.Run(1); r != StopFault {
+				t.Fatalf("stop %v", r)
+			}
+			if e := c.Exception(); e.Kind != tt.kind || e.EIP != codeBase {
+				t.Errorf("%+v, want %v at %#x", e, tt.kind, codeBase)
+			}
+		})
+	}
+	t.Run("int 2e carries its vector", func(t *testing.T) {
+		c := newTestCPU(t, b(0xCD, 0x2E))
+		if r := c.Run(1); r != StopFault {
+			t.Fatalf("stop %v", r)
+		}
+		if e := c.Exception(); e.Kind != GeneralProtection || e.Vector != 0x2E || e.EIP != codeBase {
+			t.Errorf("%+v", e)
+		}
+	})
+	t.Run("lock cmpxchg8b mem", func(t *testing.T) {
+		c := newTestCPU(t, asm(b(0xF0, 0x0F, 0xC7, 0x0D), le32(dataBase)))
+		c.Mem.Write64(dataBase, 0x1111111122222222)
+		c.Regs[EDX], c.Regs[EAX], c.Regs[ECX], c.Regs[EBX] = 0x11111111, 0x22222222, 0xAAAAAAAA, 0xBBBBBBBB
+		runN(t, c, 1)
+		if v, _ := c.Mem.Read64(dataBase); v != 0xAAAAAAAABBBBBBBB || c.Flags()&FlagZF == 0 {
+			t.Errorf("memory %#x flags %#x", v, c.Flags())
+		}
+	})
+}
