@@ -361,6 +361,14 @@ func bitForms() []*form {
 	fs = append(fs,
 		&form{group: "bits", mn: "bsf", op: b(0x0f, 0xbc), digit: modrmR, ops: "G,E", sizes: s1632, undef: fCF | fOF | fSF | fAF | fPF, setup: bsSetup},
 		&form{group: "bits", mn: "bsr", op: b(0x0f, 0xbd), digit: modrmR, ops: "G,E", sizes: s1632, undef: fCF | fOF | fSF | fAF | fPF, setup: bsSetup},
+		&form{group: "bits", mn: "popcnt", pre: b(0xf3), op: b(0x0f, 0xb8), digit: modrmR, ops: "G,E", sizes: s1632, setup: func(in *inst, r *rand.Rand) {
+			switch r.IntN(6) {
+			case 0:
+				in.setE(0)
+			case 1:
+				in.setE(0xffffffff)
+			}
+		}},
 	)
 	return fs
 }

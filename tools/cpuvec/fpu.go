@@ -652,6 +652,7 @@ func simdForms() []*form {
 		sf{"sse", "prefetcht0", nil, b(0x0f, 0x18), 1, "M", 'i', 1, 2, nil},
 		sf{"sse", "prefetcht1", nil, b(0x0f, 0x18), 2, "M", 'i', 1, 2, nil},
 		sf{"sse", "prefetcht2", nil, b(0x0f, 0x18), 3, "M", 'i', 1, 2, nil},
+		sf{"sse", "prefetchw", nil, b(0x0f, 0x0d), 1, "M", 'i', 1, 2, nil},
 		sf{"sse", "clflush", nil, b(0x0f, 0xae), 7, "M", 'i', 1, 2, nil},
 		sf{"sse", "movntpd", b(0x66), b(0x0f, 0x2b), modrmR, "E,G", 'd', 1, 4, nil},
 		sf{"sse", "fxrstor", nil, b(0x0f, 0xae), 1, "M", 'i', 1, 12, nil},
