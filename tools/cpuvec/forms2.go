@@ -203,6 +203,8 @@ func branchForms() []*form {
 		// 67: 16-bit address size, so the count register is CX.
 		&form{mn: "jcxz", pre: b(0x67), op: b(0xe3), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 12},
 		&form{mn: "a16_loop", pre: b(0x67), op: b(0xe2), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 12},
+		&form{mn: "a16_loope", pre: b(0x67), op: b(0xe1), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 12},
+		&form{mn: "a16_loopne", pre: b(0x67), op: b(0xe0), digit: noModrm, ops: "Jb", sizes: s32, post: rel(8), setup: ecxSetup, implicit: 1 << ecx, nReg: 12},
 	)
 	for _, hint := range []byte{0x2e, 0x3e} { // branch hints: ignored prefixes
 		fs = append(fs,
