@@ -7,6 +7,7 @@ import (
 
 var (
 	s8    = []int{8}
+	s16   = []int{16}
 	s32   = []int{32}
 	s1632 = []int{16, 32}
 )

@@ -266,6 +266,14 @@ func faultForms() []*form {
 		}
 	}
 	execFault := func(in *inst, r *rand.Rand) { in.setE(uint32(r.IntN(0x1000))) }
+	o16Target := func(in *inst, r *rand.Rand) {
+		if in.f.stack && !in.mem && in.rmreg == esp {
+			in.skip = true
+			return
+		}
+		in.setE(r.Uint32())
+	}
+	o16Ret := func(in *inst, r *rand.Rand) { in.memPut(stackTop, 2, uint64(r.Uint32())) }
 	// crossPage re-encodes the memory operand as [disp32] straddling the end of
 	// the data page: the next page is unmapped, so the access must fault
 	// without a partial write.
@@ -299,6 +307,16 @@ func faultForms() []*form {
 		{mn: "mov_low", op: b(0xa1), digit: noModrm, ops: "eAX,O", setup: lowAddr, implicit: 1 << eax, nReg: 6},
 		{mn: "mov_low", op: b(0xa3), digit: noModrm, ops: "O,eAX", setup: lowAddr, implicit: 1 << eax, nReg: 6},
 		{mn: "jmp_low", op: b(0xff), digit: 4, ops: "E", setup: execFault, regOnly: true, nReg: 6},
+		// 16-bit operand size on near branches: the target is truncated to 16 bits (IP), which
+		// lands in the never-mapped first 64 KiB, so the fetch there faults after the branch
+		// (CALL has pushed its 16-bit return address, RET has popped 16 bits).
+		{mn: "o16_jmp", op: b(0xff), digit: 4, ops: "E", sizes: s16, setup: o16Target, nReg: 6, nMem: 6},
+		{mn: "o16_call", op: b(0xff), digit: 2, ops: "E", sizes: s16, setup: o16Target, stack: true, implicit: 1 << esp, nReg: 6, nMem: 6},
+		{mn: "o16_jmp_rel", op: b(0xe9), digit: noModrm, ops: "Iw", sizes: s16, nReg: 6},
+		{mn: "o16_call_rel", op: b(0xe8), digit: noModrm, ops: "Iw", sizes: s16, stack: true, implicit: 1 << esp, nReg: 6},
+		{mn: "o16_jz_rel", op: b(0x0f, 0x84), digit: noModrm, ops: "Iw", sizes: s16, nReg: 8},
+		{mn: "o16_ret", op: b(0xc3), digit: noModrm, sizes: s16, setup: o16Ret, stack: true, implicit: 1 << esp, nReg: 6},
+		{mn: "o16_ret", op: b(0xc2), digit: noModrm, ops: "Iw", sizes: s16, setup: o16Ret, stack: true, implicit: 1 << esp, nReg: 6},
 		{mn: "bound", op: b(0x62), digit: modrmR, ops: "G,M", sizes: s1632, memOnly: true, setup: bound, nMem: 24},
 		{mn: "lock_bt", pre: b(0xf0), op: b(0x0f, 0xa3), digit: modrmR, ops: "E,G", memOnly: true, nMem: 3},
 		// reserved encodings: #UD
