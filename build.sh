@@ -5,7 +5,8 @@
 #   ./build.sh build           dist/ (static site) + dist/peek32-standalone.html (one file, opens from file://)
 #   ./build.sh test [STEP...]  install what the tests need, then run the gate. Steps (default: all, in order):
 #                                deps  apt packages (MinGW, gcc-multilib, chromium, p7zip-full) + npm ci
-#                                lint  gofmt -l (must be empty), go vet, staticcheck (native and js/wasm)
+#                                lint  docs/ARCHITECTURE.md import table vs go list; gofmt -l (must be empty),
+#                                      go vet, staticcheck (native and js/wasm)
 #                                go    go test ./... natively
 #                                wasm  GOOS=js GOARCH=wasm go test (go_js_wasm_exec under Node) for mm, core/cpu, wasm
 #                                js    the JavaScript API under Node (site/test/*.test.mjs)
@@ -186,7 +187,7 @@ main() {
 		node scripts/bench.mjs --dist "$DIST" "$@"
 		;;
 	*)
-		sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
 		[ -z "$cmd" ] || die "unknown command '$cmd'"
 		exit 2
 		;;
