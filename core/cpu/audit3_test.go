@@ -285,3 +285,28 @@ func TestVectors_CoverTable(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_GSSegment: GS overrides add CPU.GSBase and honour CPU.GSLimit like FS (no real-CPU
+// vectors: the Linux harness keeps GS for its own TLS). String sources take the override too.
+func TestRun_GSSegment(t *testing.T) {
+	// mov eax, gs:[ebx+4]; add gs:[8], eax; gs lodsb
+	code := asm(b(0x65, 0x8B, 0x43, 0x04, 0x65, 0x01, 0x05), le32(8), b(0x65, 0xAC))
+	c := newTestCPU(t, code)
+	c.GSBase, c.GSLimit = dataBase+0x100, 0xFF
+	c.Regs[EBX], c.Regs[ESI] = 0x10, 0x20
+	c.Mem.Write32(dataBase+0x114, 0x11223344)
+	c.Mem.Write32(dataBase+0x108, 0x01000000)
+	c.Mem.Write8(dataBase+0x120, 0x5A)
+	runN(t, c, 3)
+	if v := read32(t, c, dataBase+0x108); c.Regs[EAX] != 0x1122335A || v != 0x12223344 || c.Regs[ESI] != 0x21 {
+		t.Errorf("EAX %#x [gs:8] %#x ESI %#x", c.Regs[EAX], v, c.Regs[ESI])
+	}
+	c = newTestCPU(t, b(0x65, 0x8B, 0x43, 0x00)) // mov eax, gs:[ebx], past the limit
+	c.GSBase, c.GSLimit, c.Regs[EBX] = dataBase, 0xFF, 0xFE
+	if r := c.Run(1); r != StopFault {
+		t.Fatalf("stop %v", r)
+	}
+	if e := c.Exception(); e.Kind != GeneralProtection || e.EIP != codeBase {
+		t.Errorf("%+v, want #GP at the instruction", e)
+	}
+}

@@ -539,6 +539,12 @@ func a16Forms() []*form {
 		{group: "mov", mn: "a16_lea", pre: b(0x67), op: b(0x8d), digit: modrmR, ops: "G,M", sizes: s1632, memOnly: true, setup: a16(false), nMem: 24},
 		{group: "segfs", mn: "fs_a16_mov", pre: b(0x67), op: b(0x8b), digit: modrmR, ops: "G,E", sizes: s1632, memOnly: true, fs: true, setup: a16(true), nMem: 12},
 		{group: "segfs", mn: "fs_a16_add", pre: b(0x67), op: b(0x01), digit: modrmR, ops: "E,G", sizes: s32, memOnly: true, fs: true, setup: a16(true), nMem: 8},
+		{group: "segfs", mn: "fs_a16_cmp", pre: b(0x67), op: b(0x3b), digit: modrmR, ops: "G,E", sizes: s1632, memOnly: true, fs: true, setup: a16(true), nMem: 8},
+		{group: "segfs", mn: "fs_a16_xchg", pre: b(0x67), op: b(0x87), digit: modrmR, ops: "E,G", sizes: s1632, memOnly: true, fs: true, setup: a16(true), nMem: 8},
+		{group: "segfs", mn: "fs_a16_inc", pre: b(0x67), op: b(0xfe), digit: 0, ops: "E", sizes: s8, memOnly: true, fs: true, setup: a16(true), nMem: 8},
+		{group: "segfs", mn: "fs_a16_sub", pre: b(0x67), op: b(0x81), digit: 5, ops: "E,I", sizes: s1632, memOnly: true, fs: true, setup: a16(true), nMem: 8},
+		{group: "segfs", mn: "fs_a16_movzx", pre: b(0x67), op: b(0x0f, 0xb6), digit: modrmR, ops: "G,Eb", sizes: s32, memOnly: true, fs: true, setup: a16(true), nMem: 8},
+		{group: "segfs", mn: "fs_a16_bt", pre: b(0x67), op: b(0x0f, 0xba), digit: 4, ops: "E,Ib", sizes: s1632, memOnly: true, fs: true, setup: a16(true), undef: fOF | fSF | fAF | fPF, nMem: 8},
 	}
 }
 
