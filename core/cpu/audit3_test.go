@@ -310,3 +310,21 @@ func TestRun_GSSegment(t *testing.T) {
 		t.Errorf("%+v, want #GP at the instruction", e)
 	}
 }
+
+// TestRun_Int3TwoByteForm: Windows reports a breakpoint at the trap EIP minus one, so CD 03 stops
+// one byte into the instruction (ExceptionAddress and context EIP both), and a handler that
+// continues runs the bytes from there: the anti-debugging trick that relies on it works.
+func TestRun_Int3TwoByteForm(t *testing.T) {
+	c := newTestCPU(t, b(0xCD, 0x03, 0xC0)) // int 3; at +1: add eax, eax
+	c.Regs[EAX] = 1
+	if r := c.Run(5); r != StopFault {
+		t.Fatalf("stop %v", r)
+	}
+	if e := c.Exception(); e.Kind != Breakpoint || e.EIP != codeBase+1 || c.EIP != codeBase+1 {
+		t.Fatalf("%+v EIP %#x, want a breakpoint at %#x", e, c.EIP, codeBase+1)
+	}
+	runN(t, c, 1)
+	if c.Regs[EAX] != 2 || c.EIP != codeBase+3 {
+		t.Errorf("after continuing: EAX %#x EIP %#x, want 2, %#x", c.Regs[EAX], c.EIP, codeBase+3)
+	}
+}

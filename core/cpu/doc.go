@@ -67,7 +67,8 @@
 // StopSingleStep (TF was set: one instruction ran, Exception() is a SingleStep with EIP after it;
 // a REP string instruction traps after each iteration).
 // Faults report EIP at the faulting instruction, as Windows does (INT3 included: the exception
-// address is the INT3 itself); ICEBP's single-step trap reports the next instruction.
+// address is the INT3 itself; Windows backs a breakpoint trap up by one byte, so CD 03 reports
+// its second byte, with EIP there too); ICEBP's single-step trap reports the next instruction.
 // The loop checks the budget per block (a block is cut short when fewer instructions remain),
 // allocates nothing, and uses no fmt, defer or closures. A REP string instruction runs at most
 // repChunk iterations per execution and then re-executes itself, so long copies stay preemptible.

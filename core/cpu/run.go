@@ -459,6 +459,12 @@ func (c *CPU) Run(budget uint64) StopReason {
 				if r == flowFault {
 					c.Count -= uint64(n - i)
 					c.exc.EIP = in.Addr
+					if c.exc.Kind == Breakpoint && in.Len > 1 {
+						// Windows' breakpoint handler backs the trap EIP up by one byte: for
+						// CD 03 (or a prefixed CC) it reports the last byte, not the start.
+						c.EIP = in.Addr + uint32(in.Len) - 1
+						c.exc.EIP, c.resume = c.EIP, nil
+					}
 					return StopFault
 				}
 				// flowRepeat: this execution counts; run the instruction again.

@@ -461,7 +461,10 @@ func runVector(v *vector) (diffs []string, err error) {
 				d("exception: want %s, got %v", v.exc, e.Kind)
 			}
 			wantEIP := v.eip
-			if v.exc == "BP" || v.exc == "OF" { // traps: Windows reports the instruction
+			switch v.exc {
+			case "BP": // Windows backs the trap EIP up by one: the CC itself, the 03 of CD 03
+				wantEIP = v.eip - 1
+			case "OF": // Windows reports the instruction
 				wantEIP = v.at
 			}
 			if e.EIP != wantEIP {

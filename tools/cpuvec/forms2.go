@@ -375,6 +375,10 @@ func faultForms() []*form {
 	for _, n := range []byte{0x00, 0x01, 0x05, 0x0d, 0x0e, 0x10, 0x21, 0x41, 0x81, 0xff} {
 		fs = append(fs, &form{mn: fmt.Sprintf("int_%02x", n), op: b(0xcd, n), digit: noModrm, nReg: 1})
 	}
+	// INT 3 in its two-byte form (a known anti-debugging trick: Windows reports it one byte
+	// into the instruction) and INT3 with a redundant prefix.
+	fs = append(fs, &form{mn: "int_03", op: b(0xcd, 0x03), digit: noModrm, nReg: 3},
+		&form{mn: "pfx3e_int3", pre: b(0x3e), op: b(0xcc), digit: noModrm, nReg: 2})
 	for _, f := range fs {
 		f.group = "fault"
 		if f.sizes == nil {
