@@ -328,3 +328,29 @@ func TestRun_Int3TwoByteForm(t *testing.T) {
 		t.Errorf("after continuing: EAX %#x EIP %#x, want 2, %#x", c.Regs[EAX], c.EIP, codeBase+3)
 	}
 }
+
+// TestCPUID_NoExtraBits: leaf 1 claims these bits and no others (the per-bit pairing with
+// implemented instructions is TestCPUID_ClaimsExactlyWhatIsImplemented), the highest basic leaf
+// is 1 (so leaf 7's AVX2/BMI/... words are unavailable) and the leaves above it read as zero.
+func TestCPUID_NoExtraBits(t *testing.T) {
+	wantEDX := FeatFPU | FeatTSC | FeatCX8 | FeatCMOV | FeatMMX | FeatFXSR | FeatSSE | FeatSSE2
+	wantECX := FeatSSE3 | FeatSSSE3 | FeatPOPCNT
+	c := newTestCPU(t, b(0x0F, 0xA2, 0x0F, 0xA2, 0x0F, 0xA2, 0x0F, 0xA2)) // cpuid x4
+	cpuid := func(leaf uint32) [4]uint32 {
+		c.Regs[EAX], c.Regs[ECX] = leaf, 0
+		runN(t, c, 1)
+		return [4]uint32{c.Regs[EAX], c.Regs[EBX], c.Regs[ECX], c.Regs[EDX]}
+	}
+	if r := cpuid(0); r[0] != 1 {
+		t.Errorf("max basic leaf %d, want 1", r[0])
+	}
+	if r := cpuid(1); r[2] != wantECX || r[3] != wantEDX {
+		t.Errorf("leaf 1 ECX %#x EDX %#x, want %#x %#x", r[2], r[3], wantECX, wantEDX)
+	}
+	if r := cpuid(7); r != [4]uint32{} {
+		t.Errorf("leaf 7 = %x, want zeros", r)
+	}
+	if r := cpuid(0x80000001); r != [4]uint32{} {
+		t.Errorf("leaf 0x80000001 = %x, want zeros (no NX/LM/LZCNT/3DNow claims)", r)
+	}
+}
