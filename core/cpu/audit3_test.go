@@ -354,3 +354,25 @@ func TestCPUID_NoExtraBits(t *testing.T) {
 		t.Errorf("leaf 0x80000001 = %x, want zeros (no NX/LM/LZCNT/3DNow claims)", r)
 	}
 }
+
+// TestRun_SSLoadHoldsOffSingleStep: after POP SS or MOV SS under TF the single-step trap comes after
+// the next instruction (SDM: MOV SS/POP SS inhibit debug exceptions for one instruction), so
+// "pop ss; pushfd" captures TF, the classic probe for a single-stepping debugger.
+func TestRun_SSLoadHoldsOffSingleStep(t *testing.T) {
+	c := newTestCPU(t, b(0x17, 0x9C, 0x90, 0x8E, 0xD0, 0x90, 0x90)) // pop ss; pushfd; nop; mov ss, eax; nop; nop
+	c.Regs[ESP] = stackTop - 4
+	c.Mem.Write32(stackTop-4, 0x23)
+	c.Regs[EAX] = 0x23
+	c.SetFlags(c.Flags() | FlagTF)
+	for _, want := range []uint32{codeBase + 2, codeBase + 3, codeBase + 6, codeBase + 7} {
+		if r := c.Run(10); r != StopSingleStep {
+			t.Fatalf("stop %v (%+v), want a single step to %#x", r, c.Exception(), want)
+		}
+		if e := c.Exception(); e.EIP != want || c.EIP != want {
+			t.Fatalf("single step at %#x (EIP %#x), want %#x", e.EIP, c.EIP, want)
+		}
+	}
+	if v := read32(t, c, stackTop-4); v&FlagTF == 0 {
+		t.Errorf("pushfd after pop ss stored %#x: TF missing", v)
+	}
+}

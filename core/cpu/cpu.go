@@ -154,6 +154,7 @@ type CPU struct {
 	// skipBP is the breakpoint address the next Run resumes from (set when Run stops at it).
 	skipBP    uint32
 	skipBPSet bool
+	ssShadow  bool // a MOV/POP SS ran under TF: its single-step trap waits for the next instruction
 }
 
 // DefaultFSLimit is the limit of the FS segment Windows gives a 32-bit thread (its TEB page).

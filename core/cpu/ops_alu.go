@@ -362,6 +362,9 @@ func (c *CPU) loadSeg(r uint8, v uint32) flow {
 		return c.raise(GeneralProtection)
 	}
 	c.seg[r%6] = sel
+	if r == 2 && c.flags&FlagTF != 0 {
+		c.ssShadow = true // consumed by Run's single-step check right after this instruction
+	}
 	return flowNext
 }
 

@@ -488,6 +488,11 @@ func (c *CPU) Run(budget uint64) StopReason {
 	next:
 		budget -= uint64(n - start)
 		if single {
+			if c.ssShadow {
+				// MOV SS and POP SS hold off debug traps until after the next instruction.
+				c.ssShadow = false
+				continue
+			}
 			c.exc = Exception{Kind: SingleStep, EIP: c.EIP}
 			return StopSingleStep
 		}
