@@ -273,30 +273,9 @@ func virtualQuery(c *Call) {
 		c.Fail(abi.ERROR_BAD_LENGTH, 0)
 		return
 	}
-	info, err := c.Mem.Query(addr)
-	if err != nil {
-		c.Fail(abi.ERROR_INVALID_PARAMETER, 0)
+	if ok, e := putMBI(c, c.Mem, addr, buf); !ok {
+		c.Fail(e, 0)
 		return
-	}
-	state := map[mm.State]uint32{mm.StateFree: abi.MEM_FREE, mm.StateReserve: abi.MEM_RESERVE, mm.StateCommit: abi.MEM_COMMIT}[info.State]
-	typ := map[mm.Type]uint32{mm.TypeImage: abi.MEM_IMAGE, mm.TypeMapped: abi.MEM_MAPPED, mm.TypePrivate: abi.MEM_PRIVATE}[info.Type]
-	prot := uint32(0)
-	if info.State == mm.StateCommit {
-		prot = ProtToWin(info.Prot)
-	}
-	allocProt := uint32(0)
-	if info.State != mm.StateFree {
-		allocProt = ProtToWin(info.AllocProt)
-	}
-	for _, f := range []struct{ off, v uint32 }{
-		{abi.MBI_BaseAddress, info.Base}, {abi.MBI_AllocationBase, info.AllocBase},
-		{abi.MBI_AllocationProtect, allocProt}, {abi.MBI_RegionSize, info.Size},
-		{abi.MBI_State, state}, {abi.MBI_Protect, prot}, {abi.MBI_Type, typ},
-	} {
-		if !c.W32(buf+f.off, f.v) {
-			c.Fail(abi.ERROR_NOACCESS, 0)
-			return
-		}
 	}
 	c.Return(abi.MBI_Size)
 }

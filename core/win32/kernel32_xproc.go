@@ -279,13 +279,24 @@ func virtualProtectEx(c *Call) {
 }
 
 // putMBI writes the MEMORY_BASIC_INFORMATION of addr in s at buf; false when buf is not writable.
+// memStateToWin and memTypeToWin give MEMORY_BASIC_INFORMATION's State and Type for mm's values.
+var (
+	memStateToWin = [...]uint32{mm.StateFree: abi.MEM_FREE, mm.StateReserve: abi.MEM_RESERVE, mm.StateCommit: abi.MEM_COMMIT}
+	memTypeToWin  = [...]uint32{mm.TypeImage: abi.MEM_IMAGE, mm.TypeMapped: abi.MEM_MAPPED, mm.TypePrivate: abi.MEM_PRIVATE}
+)
+
+// putMBI writes the MEMORY_BASIC_INFORMATION of addr in space s to buf in the caller's memory (VirtualQuery
+// and VirtualQueryEx). An address above lpMaximumApplicationAddress fails with ERROR_INVALID_PARAMETER, as
+// on Windows.
 func putMBI(c *Call, s *mm.Space, addr, buf uint32) (ok bool, e abi.Errno) {
+	if addr > abi.MaxUserAddress {
+		return false, abi.ERROR_INVALID_PARAMETER
+	}
 	info, err := s.Query(addr)
 	if err != nil {
 		return false, abi.ERROR_INVALID_PARAMETER
 	}
-	state := map[mm.State]uint32{mm.StateFree: abi.MEM_FREE, mm.StateReserve: abi.MEM_RESERVE, mm.StateCommit: abi.MEM_COMMIT}[info.State]
-	typ := map[mm.Type]uint32{mm.TypeImage: abi.MEM_IMAGE, mm.TypeMapped: abi.MEM_MAPPED, mm.TypePrivate: abi.MEM_PRIVATE}[info.Type]
+	state, typ := memStateToWin[info.State], memTypeToWin[info.Type]
 	var prot, allocProt uint32
 	if info.State == mm.StateCommit {
 		prot = ProtToWin(info.Prot)
