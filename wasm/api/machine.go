@@ -24,6 +24,17 @@ func (s *Session) machine() (*core.Machine, error) {
 	return s.m, nil
 }
 
+// machineArgs decodes r's arguments into an A, then returns the session's machine: the common opening of a
+// method that needs both (argument errors come first).
+func machineArgs[A any](s *Session, r *Request) (*core.Machine, A, error) {
+	var a A
+	if err := decode(r, &a); err != nil {
+		return nil, a, err
+	}
+	m, err := s.machine()
+	return m, a, err
+}
+
 func boot(s *Session, r *Request) (any, error) {
 	var a struct {
 		CommitLimit     uint64 `json:"commitLimit"`
@@ -156,11 +167,7 @@ func writeStdin(s *Session, r *Request) (any, error) {
 }
 
 func closeStdin(s *Session, r *Request) (any, error) {
-	var a pidArg
-	if err := decode(r, &a); err != nil {
-		return nil, err
-	}
-	m, err := s.machine()
+	m, a, err := machineArgs[pidArg](s, r)
 	if err != nil {
 		return nil, err
 	}
@@ -186,11 +193,7 @@ func processes(s *Session, _ *Request) (any, error) {
 // perProcess is the shape of threads, modules, handles and memoryMap.
 func perProcess[T any](f func(*core.Machine, uint32) []T) handler {
 	return func(s *Session, r *Request) (any, error) {
-		var a pidArg
-		if err := decode(r, &a); err != nil {
-			return nil, err
-		}
-		m, err := s.machine()
+		m, a, err := machineArgs[pidArg](s, r)
 		if err != nil {
 			return nil, err
 		}
@@ -206,11 +209,7 @@ var (
 )
 
 func registers(s *Session, r *Request) (any, error) {
-	var a tidArg
-	if err := decode(r, &a); err != nil {
-		return nil, err
-	}
-	m, err := s.machine()
+	m, a, err := machineArgs[tidArg](s, r)
 	if err != nil {
 		return nil, err
 	}
@@ -311,11 +310,7 @@ func readFile(s *Session, r *Request) (any, error) {
 // stepWith adapts one of the facade's step methods.
 func stepWith(f func(*core.Machine, uint32) (core.RunState, error)) handler {
 	return func(s *Session, r *Request) (any, error) {
-		var a tidArg
-		if err := decode(r, &a); err != nil {
-			return nil, err
-		}
-		m, err := s.machine()
+		m, a, err := machineArgs[tidArg](s, r)
 		if err != nil {
 			return nil, err
 		}
@@ -329,11 +324,7 @@ type bpArg struct {
 }
 
 func setBreakpoint(s *Session, r *Request) (any, error) {
-	var a bpArg
-	if err := decode(r, &a); err != nil {
-		return nil, err
-	}
-	m, err := s.machine()
+	m, a, err := machineArgs[bpArg](s, r)
 	if err != nil {
 		return nil, err
 	}
@@ -351,11 +342,7 @@ func setBreakpoint(s *Session, r *Request) (any, error) {
 }
 
 func clearBreakpoint(s *Session, r *Request) (any, error) {
-	var a bpArg
-	if err := decode(r, &a); err != nil {
-		return nil, err
-	}
-	m, err := s.machine()
+	m, a, err := machineArgs[bpArg](s, r)
 	if err != nil {
 		return nil, err
 	}
