@@ -126,14 +126,13 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	var deadline time.Time
 	if *timeout > 0 {
-		// A read of standard input blocks inside Run, where the deadline checks below cannot see it: the
-		// reader gives up at the deadline with core.ErrNoInput, so the reading thread blocks, Run returns
-		// ("idle" once nothing else runs), and the program is ended like any other (reads stay synchronous
-		// before the deadline, so runs stay deterministic).
 		deadline = time.Now().Add(*timeout)
-		stdin = newDeadlineReader(stdin, deadline)
 	}
-	m, err := core.NewMachine(core.Config{MaxInstructions: *maxInstr, TraceAPI: tw != nil, Stdin: stdin,
+	// Standard input is read by a goroutine and never blocks the machine: a guest read that finds nothing
+	// blocks only its thread (the others, and other processes, go on, as on Windows), and the loop below hands
+	// the next chunk to the console when it comes (see stdinPump).
+	pump := newStdinPump(stdin)
+	m, err := core.NewMachine(core.Config{MaxInstructions: *maxInstr, TraceAPI: tw != nil, Stdin: pump,
 		Stdout: stdout, Stderr: stderr, OnEvent: onEvent, DropEvents: true, FS: files})
 	if err != nil {
 		say("cannot start the machine: %v", err)
@@ -154,7 +153,31 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		say("the program was stopped after --timeout %v", *timeout)
 		return exitBound
 	}
+	// feed hands a chunk of input (ok false: the end of it) to the program's console, waking its reader.
+	feed := func(chunk []byte, ok bool) {
+		pump.starved = false
+		if len(pump.rest) > 0 { // another thread's read took a chunk meanwhile: its rest comes first
+			_ = m.WriteStdin(progPID, pump.rest)
+			pump.rest = nil
+		}
+		if ok && len(chunk) > 0 {
+			_ = m.WriteStdin(progPID, chunk)
+		} else if !ok {
+			pump.eof = true
+			_ = m.CloseStdin(progPID)
+		}
+	}
 	for {
+		if pump.starved { // a thread waits for input: give it what has come since, without waiting
+			select {
+			case chunk, ok := <-pump.chunks:
+				feed(chunk, ok)
+			default:
+				if len(pump.rest) > 0 {
+					feed(nil, true)
+				}
+			}
+		}
 		st := m.Run(2_000_000)
 		switch st.Status {
 		case "running":
@@ -179,8 +202,32 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			say("the program was stopped after --max-instructions %d", *maxInstr)
 			return exitBound
 		case "idle":
+			if pump.starved {
+				// Every thread that could run waits for input: wait for the host's next chunk (or the end of
+				// the input), up to the deadline.
+				if len(pump.rest) > 0 {
+					feed(nil, true)
+					continue
+				}
+				var expired <-chan time.Time
+				var timer *time.Timer
+				if !deadline.IsZero() {
+					timer = time.NewTimer(time.Until(deadline))
+					expired = timer.C
+				}
+				select {
+				case chunk, ok := <-pump.chunks:
+					if timer != nil {
+						timer.Stop()
+					}
+					feed(chunk, ok)
+					continue
+				case <-expired:
+					return timedOut()
+				}
+			}
 			if !deadline.IsZero() && !time.Now().Before(deadline) {
-				return timedOut() // the deadline reader gave up on standard input
+				return timedOut()
 			}
 			// Input ended and every thread waits for more: nothing can happen any more.
 			say("the program is waiting for input that will not come")
@@ -202,49 +249,58 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
-// deadlineReader reads r in a goroutine and hands its chunks to Read; a Read still waiting at the deadline
-// returns core.ErrNoInput.
-type deadlineReader struct {
-	chunks   chan []byte
-	rest     []byte
-	eof      bool
-	deadline time.Time
+// stdinPump is the program's standard input: a goroutine reads the host's standard input into chunks, and Read
+// (called by the console when a guest thread reads) takes what has come without waiting. With nothing there it
+// returns core.ErrNoInput, so the reading thread blocks on its console and the machine runs its other threads;
+// starved records that, and the run loop then feeds the next chunk with Machine.WriteStdin (or ends the input
+// with CloseStdin), which wakes the reader. Input flows only as the guest asks for it (one chunk is held while
+// no thread reads), so a program that never reads does not make peek32 buffer all of its input.
+//
+// Only the run loop's goroutine touches rest, eof and starved (Read is called from inside Machine.Run).
+type stdinPump struct {
+	chunks  chan []byte // the host's input in chunks; closed at its end (or a read error)
+	rest    []byte      // what Read has taken from chunks and not yet given
+	eof     bool        // chunks is closed and drained
+	starved bool        // a read found nothing: a thread waits on the console for the next chunk
 }
 
-func newDeadlineReader(r io.Reader, deadline time.Time) *deadlineReader {
-	d := &deadlineReader{chunks: make(chan []byte), deadline: deadline}
+func newStdinPump(r io.Reader) *stdinPump {
+	p := &stdinPump{chunks: make(chan []byte)}
+	if r == nil { // no input: reads see its end
+		close(p.chunks)
+		return p
+	}
 	go func() {
-		defer close(d.chunks)
+		defer close(p.chunks)
 		for {
 			buf := make([]byte, 64<<10)
 			n, err := r.Read(buf)
 			if n > 0 {
-				d.chunks <- buf[:n]
+				p.chunks <- buf[:n]
 			}
 			if err != nil {
 				return
 			}
 		}
 	}()
-	return d
+	return p
 }
 
-func (d *deadlineReader) Read(p []byte) (int, error) {
-	if len(d.rest) == 0 && !d.eof {
-		timer := time.NewTimer(time.Until(d.deadline))
-		defer timer.Stop()
+func (p *stdinPump) Read(b []byte) (int, error) {
+	if len(p.rest) == 0 && !p.eof {
 		select {
-		case b, ok := <-d.chunks:
-			d.rest, d.eof = b, !ok
-		case <-timer.C:
+		case chunk, ok := <-p.chunks:
+			p.rest, p.eof = chunk, !ok
+		default:
+			p.starved = true
 			return 0, core.ErrNoInput
 		}
 	}
-	if len(d.rest) == 0 {
+	if len(p.rest) == 0 {
 		return 0, io.EOF
 	}
-	n := copy(p, d.rest)
-	d.rest = d.rest[n:]
+	n := copy(b, p.rest)
+	p.rest = p.rest[n:]
 	return n, nil
 }
 
