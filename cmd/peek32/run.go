@@ -256,16 +256,27 @@ func runCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // with CloseStdin), which wakes the reader. Input flows only as the guest asks for it (one chunk is held while
 // no thread reads), so a program that never reads does not make peek32 buffer all of its input.
 //
+// Input redirected from a regular file is read as it is asked for (see wait), so such runs stay deterministic.
+//
 // Only the run loop's goroutine touches rest, eof and starved (Read is called from inside Machine.Run).
 type stdinPump struct {
 	chunks  chan []byte // the host's input in chunks; closed at its end (or a read error)
 	rest    []byte      // what Read has taken from chunks and not yet given
 	eof     bool        // chunks is closed and drained
 	starved bool        // a read found nothing: a thread waits on the console for the next chunk
+	// wait makes Read wait for the next chunk instead of returning core.ErrNoInput. It is set when the host's
+	// input is a regular file: reading it never waits on a person, so waiting keeps runs deterministic (the
+	// same file gives the same interleaving of a multithreaded program, every run).
+	wait bool
 }
 
 func newStdinPump(r io.Reader) *stdinPump {
 	p := &stdinPump{chunks: make(chan []byte)}
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			p.wait = true
+		}
+	}
 	if r == nil { // no input: reads see its end
 		close(p.chunks)
 		return p
@@ -288,12 +299,17 @@ func newStdinPump(r io.Reader) *stdinPump {
 
 func (p *stdinPump) Read(b []byte) (int, error) {
 	if len(p.rest) == 0 && !p.eof {
-		select {
-		case chunk, ok := <-p.chunks:
+		if p.wait {
+			chunk, ok := <-p.chunks
 			p.rest, p.eof = chunk, !ok
-		default:
-			p.starved = true
-			return 0, core.ErrNoInput
+		} else {
+			select {
+			case chunk, ok := <-p.chunks:
+				p.rest, p.eof = chunk, !ok
+			default:
+				p.starved = true
+				return 0, core.ErrNoInput
+			}
 		}
 	}
 	if len(p.rest) == 0 {

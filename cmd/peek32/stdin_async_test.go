@@ -188,3 +188,45 @@ func TestRun_StdinDoesNotStopOtherThreads(t *testing.T) {
 			stderr.String())
 	}
 }
+
+// TestRun_StdinFromFileIsDeterministic: with standard input redirected from a regular file, a multithreaded
+// program's run does not depend on host timing: the same file gives the same output and the same trace.
+func TestRun_StdinFromFileIsDeterministic(t *testing.T) {
+	bin := buildPeek32(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "rt.exe"), readerAndTalker(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "in.txt")
+	if err := os.WriteFile(in, []byte("go\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var outs, traces []string
+	for i := range 3 {
+		f, err := os.Open(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trace := filepath.Join(dir, "trace"+string(rune('0'+i))+".jsonl")
+		cmd := exec.Command(bin, "run", "--timeout", "30s", "--trace", trace, "rt.exe")
+		cmd.Dir, cmd.Stdin = dir, f
+		out, err := cmd.Output()
+		f.Close()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 9 {
+			t.Fatalf("run %d: %v (want exit code 9); output %q", i, err, out)
+		}
+		tr, err := os.ReadFile(trace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs, traces = append(outs, string(out)), append(traces, string(tr))
+	}
+	for i := 1; i < len(outs); i++ {
+		if outs[i] != outs[0] || traces[i] != traces[0] {
+			t.Errorf("run %d differs from run 0: output %q vs %q (traces equal: %v)", i, outs[i], outs[0], traces[i] == traces[0])
+		}
+	}
+	if !strings.Contains(outs[0], "go\n") {
+		t.Errorf("output %q lacks the echoed input", outs[0])
+	}
+}
