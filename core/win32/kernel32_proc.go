@@ -327,12 +327,10 @@ func terminateProcess(c *Call) {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
 	}
-	if p == c.P {
-		c.K.TerminateProcess(p, code)
-		return
-	}
 	c.K.TerminateProcess(p, code)
-	c.Return(1)
+	if p != c.P { // ending the caller itself never returns to it
+		c.Return(1)
+	}
 }
 
 func terminateThread(c *Call) {
@@ -343,12 +341,10 @@ func terminateThread(c *Call) {
 		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
 	}
-	if t == c.T {
-		c.K.TerminateThread(t, code)
-		return
-	}
 	c.K.TerminateThread(t, code)
-	c.Return(1)
+	if t != c.T { // ending the caller itself never returns to it
+		c.Return(1)
+	}
 }
 
 func getProcessID(c *Call) {
