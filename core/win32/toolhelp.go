@@ -96,24 +96,35 @@ func (c *Call) snapshot(i int) (*Snapshot, bool) {
 	return s, ok && isS
 }
 
+// snapshotNext opens a *32First/*32Next call on the snapshot handle in argument 0: cursor gives the snapshot's
+// cursor for one list and the list's length; First resets the cursor. It returns the index of the entry to report
+// and advances the cursor, or fails the call (ERROR_INVALID_HANDLE, ERROR_NO_MORE_FILES) and returns false.
+func snapshotNext(c *Call, first bool, cursor func(*Snapshot) (*int, int)) (*Snapshot, int, bool) {
+	s, ok := c.snapshot(0)
+	if !ok {
+		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
+		return nil, 0, false
+	}
+	cur, n := cursor(s)
+	if first {
+		*cur = 0
+	}
+	if *cur >= n {
+		c.Fail(abi.ERROR_NO_MORE_FILES, 0)
+		return nil, 0, false
+	}
+	*cur++
+	return s, *cur - 1, true
+}
+
 // processNext fills PROCESSENTRY32(W): dwSize, cntUsage, th32ProcessID, th32DefaultHeapID, th32ModuleID,
 // cntThreads, th32ParentProcessID, pcPriClassBase, dwFlags, szExeFile[MAX_PATH].
 func processNext(c *Call, wide, first bool) {
-	s, ok := c.snapshot(0)
-	p := c.Arg(1)
+	s, i, ok := snapshotNext(c, first, func(s *Snapshot) (*int, int) { return &s.pi, len(s.procs) })
 	if !ok {
-		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
 	}
-	if first {
-		s.pi = 0
-	}
-	if s.pi >= len(s.procs) {
-		c.Fail(abi.ERROR_NO_MORE_FILES, 0)
-		return
-	}
-	e := s.procs[s.pi]
-	s.pi++
+	e, p := s.procs[i], c.Arg(1)
 	size, _ := c.R32(p)
 	need := uint32(36 + abi.MAX_PATH)
 	if wide {
@@ -133,21 +144,11 @@ func processNext(c *Call, wide, first bool) {
 // threadNext fills THREADENTRY32: dwSize, cntUsage, th32ThreadID, th32OwnerProcessID, tpBasePri, tpDeltaPri,
 // dwFlags.
 func threadNext(c *Call, first bool) {
-	s, ok := c.snapshot(0)
-	p := c.Arg(1)
+	s, i, ok := snapshotNext(c, first, func(s *Snapshot) (*int, int) { return &s.ti, len(s.threads) })
 	if !ok {
-		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
 	}
-	if first {
-		s.ti = 0
-	}
-	if s.ti >= len(s.threads) {
-		c.Fail(abi.ERROR_NO_MORE_FILES, 0)
-		return
-	}
-	e := s.threads[s.ti]
-	s.ti++
+	e, p := s.threads[i], c.Arg(1)
 	if size, _ := c.R32(p); size < 28 {
 		c.Fail(abi.ERROR_BAD_LENGTH, 0)
 		return
@@ -161,21 +162,11 @@ func threadNext(c *Call, first bool) {
 // moduleNext fills MODULEENTRY32(W): dwSize, th32ModuleID, th32ProcessID, GlblcntUsage, ProccntUsage,
 // modBaseAddr, modBaseSize, hModule, szModule[256], szExePath[MAX_PATH].
 func moduleNext(c *Call, wide, first bool) {
-	s, ok := c.snapshot(0)
-	p := c.Arg(1)
+	s, i, ok := snapshotNext(c, first, func(s *Snapshot) (*int, int) { return &s.mi, len(s.mods) })
 	if !ok {
-		c.Fail(abi.ERROR_INVALID_HANDLE, 0)
 		return
 	}
-	if first {
-		s.mi = 0
-	}
-	if s.mi >= len(s.mods) {
-		c.Fail(abi.ERROR_NO_MORE_FILES, 0)
-		return
-	}
-	e := s.mods[s.mi]
-	s.mi++
+	e, p := s.mods[i], c.Arg(1)
 	unit := uint32(1)
 	if wide {
 		unit = 2
